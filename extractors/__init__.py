@@ -1,0 +1,1 @@
+"""Pure extraction: load documents, recognise editions, locate sections by caption, parse cells."""

@@ -1,0 +1,16 @@
+"""CNNIC Appendix 2, Table 1 "Number of IPv4 Addresses" (per region, with A/B/C equivalence)."""
+
+import re
+
+from extractors.ip_tables import ipv4_row
+from extractors.spec import SectionSpec
+
+SPEC = SectionSpec(
+    id="ipv4_by_region",
+    dataset="ipv4_by_region",
+    chapter="appendix-2",
+    caption=re.compile(r"^Table\s*\d+\s*Number\s+of\s+IPv4\s+Addresses\b", re.IGNORECASE),
+    header=("Region", "Number of Addresses", "Equivalence"),
+    parse_row=ipv4_row("region"),
+    description="IPv4 addresses held per region (Chinese mainland, Hong Kong, Macau, Taiwan)",
+)
