@@ -1,0 +1,179 @@
+"""The ``cninet`` command line."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+from cninet import prefect_env
+
+prefect_env.configure()
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+from cninet import progress  # noqa: E402
+from cninet.settings import CURATED_ENV, RAW_ENV  # noqa: E402
+from schemas import DATASETS  # noqa: E402
+
+if TYPE_CHECKING:  # avoids importing prefect before a command needs it
+    from cninet.process import RunResult
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="cninet: China internet statistics reports → validated, versioned Delta tables.",
+)
+out = Console()
+err = Console(stderr=True)
+
+
+@dataclass(frozen=True)
+class Context:
+    curated: Path
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    curated: Annotated[
+        Path,
+        typer.Option("--curated", envvar=CURATED_ENV, help="Folder of the curated Delta tables."),
+    ] = Path("curated"),
+) -> None:
+    ctx.obj = Context(curated)
+
+
+class RichHook:
+    """Feeds the flows' progress calls into a rich progress bar."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task = bar.add_task("starting Prefect", total=0)
+
+    def add(self, steps: int) -> None:
+        total = self.bar.tasks[0].total or 0
+        self.bar.update(self.task, total=total + steps)
+
+    def advance(self, description: str) -> None:
+        self.bar.update(self.task, advance=1, description=description)
+
+
+def summary_table(result: RunResult) -> Table:
+    flags: dict[str, int] = {}
+    for flag in result.flags:
+        flags[flag.dataset] = flags.get(flag.dataset, 0) + 1
+    table = Table(title=f"run {result.run_id}")
+    for column in ("dataset", "rows", "flags", "Delta version", "new commit"):
+        table.add_column(column, justify="left" if column == "dataset" else "right")
+    for item in result.published:
+        table.add_row(
+            item.dataset, str(item.rows), str(flags.get(item.dataset, 0)), str(item.version),
+            "yes" if item.changed else "no (unchanged)",
+        )
+    return table
+
+
+def source_problems(result: RunResult, explicit: set[str]) -> list[str]:
+    """One line per source that was rejected, or skipped although named explicitly."""
+    return [
+        f"{source.path}: {source.reason}"
+        for source in result.sources
+        if source.status == "rejected" or (source.status == "skipped" and source.path in explicit)
+    ]
+
+
+@app.command()
+def run(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Source files or folders (default: everything under raw/)."),
+    ] = None,
+    raw: Annotated[Path, typer.Option(envvar=RAW_ENV, help="Folder of raw inputs.")] = Path("raw"),
+) -> None:
+    """Extract, validate and publish the given sources (default: all of raw/)."""
+    from cninet.process import discover_sources, display_path
+    from flows.pipeline import process_raw, process_sources
+
+    settings: Context = ctx.obj
+    targets = list(paths or [])
+    missing = [str(p) for p in targets if not p.exists()]
+    if missing:
+        raise fail(f"no such file or folder: {', '.join(missing)}", 2)
+    if not targets and not raw.is_dir():
+        raise fail(f"raw folder not found: {raw}", 2)
+    explicit = {display_path(p) for p in targets if p.is_file()}
+    files = [f for p in targets for f in (discover_sources(p) if p.is_dir() else [p])]
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+        transient=True,
+    ) as bar:
+        progress.install(RichHook(bar))
+        try:
+            with prefect_env.local_run_settings():
+                if targets:
+                    result = process_sources(files, settings.curated, started=started)
+                else:
+                    result = process_raw(raw, settings.curated, started=started)
+        finally:
+            progress.install(None)
+    elapsed = time.perf_counter() - started
+    out.print(summary_table(result))
+    for source in result.sources:
+        if source.status == "skipped" and source.path not in explicit:
+            out.print(f"[dim]skipped {source.path}: {source.reason}[/]", highlight=False)
+    startup = f"{result.prefect_startup_s:.1f} s" if result.prefect_startup_s else "n/a"
+    out.print(
+        f"{len(result.flags)} source errata flagged; quality report: {result.report_path}",
+        highlight=False,
+    )
+    out.print(f"[dim]wall {elapsed:.1f} s, of which Prefect start-up {startup}[/]")
+    problems = source_problems(result, explicit) + list(result.structural)
+    for line in problems:
+        err.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    version: Annotated[
+        int | None, typer.Option("--version", help="Delta version to read (default latest).")
+    ] = None,
+    dataset: Annotated[
+        list[str] | None, typer.Option("--dataset", help="Only these datasets (repeatable).")
+    ] = None,
+) -> None:
+    """Write one <dataset>.<format> file per curated dataset (all columns)."""
+    from cninet.export import export as write
+
+    settings: Context = ctx.obj
+    names = list(dataset or DATASETS)
+    unknown = [name for name in names if name not in DATASETS]
+    if unknown:
+        raise fail(f"unknown dataset(s): {', '.join(unknown)} (known: {', '.join(DATASETS)})", 2)
+    try:
+        written = write(settings.curated, out_dir, names, fmt, version)
+    except (ValueError, FileNotFoundError, KeyError) as exc:
+        raise fail(str(exc).strip("'\"")) from None
+    for path in written:
+        out.print(str(path), highlight=False)
+
+
+def entry() -> None:  # pragma: no cover - console script convenience
+    sys.exit(app())

@@ -1,0 +1,162 @@
+"""Curated Delta Lake tables: publish atomically, never in place; read any version."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake.exceptions import TableNotFoundError
+
+from schemas import DATASETS, NATURAL_KEYS
+from schemas.provenance import LIST_COLUMNS, Provenance
+
+# Columns that change on every run and so are ignored when deciding whether content changed.
+VOLATILE_COLUMNS = ("run_id",)
+PARTITION_COLUMNS = ["edition"]
+
+
+@dataclass(frozen=True)
+class Published:
+    dataset: str
+    version: int
+    rows: int
+    changed: bool
+
+
+def table_path(curated: Path, dataset: str) -> Path:
+    return curated / dataset
+
+
+def column_order(dataset: str) -> list[str]:
+    """Dataset columns first (natural key leading), provenance after."""
+    columns = list(DATASETS[dataset].to_schema().columns)
+    provenance = [c for c in Provenance.to_schema().columns if c in columns]
+    key = list(NATURAL_KEYS[dataset])
+    values = [c for c in columns if c not in provenance and c not in key]
+    flags = [c for c in ("is_total", "notes", "quality_flags") if c in provenance]
+    return key + values + flags + [c for c in provenance if c not in flags]
+
+
+def arrow_type(column: str, dtype: Any) -> pa.DataType:
+    if column in LIST_COLUMNS:
+        return pa.list_(pa.string())
+    if column == "period_end":
+        return pa.date32()
+    if pd.api.types.is_bool_dtype(dtype):
+        return pa.bool_()
+    if pd.api.types.is_integer_dtype(dtype):
+        return pa.int64()
+    if pd.api.types.is_float_dtype(dtype):
+        return pa.float64()
+    return pa.string()
+
+
+def to_arrow(dataset: str, frame: pd.DataFrame) -> pa.Table:
+    """The frame in schema column order with explicit Arrow types (dates as date32)."""
+    columns = column_order(dataset)
+    ordered = frame[columns].copy()
+    ordered["period_end"] = pd.to_datetime(ordered["period_end"]).dt.date
+    schema = pa.schema([(c, arrow_type(c, frame[c].dtype)) for c in columns])
+    return pa.Table.from_pandas(ordered, schema=schema, preserve_index=False)
+
+
+def open_table(curated: Path, dataset: str, version: int | None = None) -> DeltaTable | None:
+    try:
+        return DeltaTable(str(table_path(curated, dataset)), version=version)
+    except TableNotFoundError:
+        return None
+
+
+def cell_text(value: Any) -> str:
+    """One cell as canonical text, the same whether it came from pandas or back from Delta."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return json.dumps([str(item) for item in value])
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def comparable(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """Rows reduced to content (no run id) as text, sorted by natural key."""
+    keep = [c for c in column_order(dataset) if c not in VOLATILE_COLUMNS]
+    out = pd.DataFrame({c: [cell_text(v) for v in frame[c]] for c in keep})
+    return out.sort_values(["source_sha256", *NATURAL_KEYS[dataset]]).reset_index(drop=True)
+
+
+def to_pandas(table: pa.Table) -> pd.DataFrame:
+    """Arrow → pandas keeping integer columns with nulls as nullable Int64."""
+    return table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+
+
+def sql_in(column: str, values: Iterable[str]) -> str:
+    quoted = ", ".join("'" + value.replace("'", "''") + "'" for value in sorted(set(values)))
+    return f"{column} IN ({quoted})"
+
+
+def current_rows(table: DeltaTable, sources: list[str]) -> pd.DataFrame:
+    return to_pandas(table.to_pyarrow_table(filters=[("source_sha256", "in", sources)]))
+
+
+def publish(
+    curated: Path, dataset: str, frame: pd.DataFrame, metadata: Mapping[str, str]
+) -> Published:
+    """Replace the rows of ``frame``'s sources in one Delta commit, unless nothing changed.
+
+    The predicate overwrite touches only those sources' rows; every other row and every
+    earlier version stays readable. An identical re-run makes no commit.
+    """
+    sources = sorted(set(frame["source_sha256"]))
+    table = open_table(curated, dataset)
+    if table is not None:
+        existing = current_rows(table, sources)
+        if len(existing) == len(frame) and comparable(existing, dataset).equals(
+            comparable(frame, dataset)
+        ):
+            return Published(dataset, table.version(), len(frame), changed=False)
+    data = to_arrow(dataset, frame)
+    properties = CommitProperties(custom_metadata=dict(metadata))
+    path = str(table_path(curated, dataset))
+    if table is None:
+        write_deltalake(
+            path, data, mode="append", partition_by=PARTITION_COLUMNS, commit_properties=properties
+        )
+    else:
+        write_deltalake(
+            path,
+            data,
+            mode="overwrite",
+            predicate=sql_in("source_sha256", sources),
+            commit_properties=properties,
+        )
+    version = DeltaTable(path).version()
+    return Published(dataset, version, len(frame), changed=True)
+
+
+def read(
+    curated: Path, dataset: str, version: int | None = None, edition: int | None = None
+) -> pd.DataFrame:
+    """A dataset as a DataFrame, at ``version`` (default latest), optionally one edition."""
+    if dataset not in DATASETS:
+        raise KeyError(f"unknown dataset {dataset!r} (known: {', '.join(DATASETS)})")
+    table = open_table(curated, dataset, version)
+    if table is None:
+        raise FileNotFoundError(f"no published table for {dataset} under {curated}")
+    filters = [("edition", "=", edition)] if edition is not None else None
+    frame = to_pandas(table.to_pyarrow_table(filters=filters))
+    key = ["edition", "source_sha256", *NATURAL_KEYS[dataset]]
+    return frame.sort_values(key, kind="stable").reset_index(drop=True)
+
+
+def history(curated: Path, dataset: str) -> list[dict[str, Any]]:
+    table = open_table(curated, dataset)
+    return [] if table is None else list(table.history())

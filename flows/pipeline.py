@@ -1,0 +1,145 @@
+"""Prefect flows: process one source, or everything in raw/. Thin: logic lives elsewhere."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from cninet import progress
+from cninet.process import (
+    RunResult,
+    SourceOutcome,
+    commit_metadata,
+    discover_sources,
+    display_path,
+    load_error,
+    publishable,
+    recognise_or_reject,
+    section_specs,
+    validate_source,
+)
+from cninet.report import write_report
+from cninet.store import Published, publish
+from extractors.document import Document, DocumentError, load_document
+from extractors.extract import SectionResult, extract_section
+from extractors.layout import Element, document_elements
+from extractors.recognise import Edition
+from extractors.spec import SectionSpec
+from schemas.validate import Validated
+
+
+@task(cache_policy=NO_CACHE)
+def load_task(path: Path) -> Document | SourceOutcome:
+    try:
+        return load_document(path, display_path(path))
+    except DocumentError as exc:
+        return load_error(exc)
+
+
+@task(cache_policy=NO_CACHE)
+def layout_task(doc: Document, specs: Sequence[SectionSpec]) -> list[Element]:
+    return document_elements(doc, [spec.caption for spec in specs])
+
+
+@task(cache_policy=NO_CACHE, task_run_name="extract-{spec.id}")
+def extract_task(
+    doc: Document, edition: Edition, spec: SectionSpec, elements: Sequence[Element]
+) -> SectionResult:
+    return extract_section(doc, edition, spec, elements)
+
+
+@task(cache_policy=NO_CACHE)
+def validate_task(results: Sequence[SectionResult], run_id: str) -> dict[str, Validated]:
+    return validate_source(results, run_id)
+
+
+@task(cache_policy=NO_CACHE, task_run_name="publish-{dataset}")
+def publish_task(
+    curated: Path, dataset: str, frame: pd.DataFrame, metadata: dict[str, str]
+) -> Published:
+    return publish(curated, dataset, frame, metadata)
+
+
+@flow(name="extract-source", log_prints=False)
+def extract_source(
+    path: Path, run_id: str, sections: frozenset[str] | None = None
+) -> SourceOutcome:
+    """Load, recognise, extract every section (a task each) and validate one source."""
+    loaded = load_task(path)
+    if isinstance(loaded, SourceOutcome):
+        return loaded
+    edition = recognise_or_reject(loaded)
+    if isinstance(edition, str):
+        return SourceOutcome(loaded.path, "skipped", edition, loaded.sha256)
+    specs = section_specs(edition, sections)
+    elements = layout_task(loaded, specs)
+    results = [extract_task(loaded, edition, spec, elements) for spec in specs]
+    validated = validate_task(results, run_id)
+    return SourceOutcome(
+        loaded.path,
+        "extracted",
+        sha256=loaded.sha256,
+        edition=edition,
+        sections=tuple(spec.id for spec in specs),
+        validated=validated,
+    )
+
+
+def publish_all(
+    curated: Path, run_id: str, outcomes: Sequence[SourceOutcome]
+) -> tuple[Published, ...]:
+    """One Delta commit per dataset over all sources where that dataset validated."""
+    published = []
+    for dataset, parts in sorted(publishable(outcomes).items()):
+        frame = pd.concat([part for _, part in parts], ignore_index=True)
+        metadata = commit_metadata(run_id, dataset, frame, outcomes)
+        published.append(publish_task(curated, dataset, frame, metadata))
+        progress.current().advance(f"published {dataset}")
+    return tuple(published)
+
+
+def current_run_id() -> str:
+    run_id = flow_run.get_id()
+    return str(run_id) if run_id else time.strftime("local-%Y%m%dT%H%M%S")
+
+
+@flow(name="process-sources", log_prints=False)
+def process_sources(
+    paths: list[Path],
+    curated: Path,
+    sections: frozenset[str] | None = None,
+    started: float | None = None,
+) -> RunResult:
+    """Extract and validate each source, publish each dataset once, write the quality report."""
+    startup = time.perf_counter() - started if started is not None else None
+    run_id = current_run_id()
+    hook = progress.current()
+    hook.add(len(paths))
+    outcomes = []
+    for path in paths:
+        outcomes.append(extract_source(path, run_id, sections))
+        hook.advance(f"read {path.name}")
+    hook.add(len(publishable(outcomes)))
+    published = publish_all(curated, run_id, outcomes)
+    result = RunResult(run_id, tuple(outcomes), published, prefect_startup_s=startup)
+    return RunResult(
+        run_id, result.sources, published, write_report(curated, result), startup
+    )
+
+
+@flow(name="process-source", log_prints=False)
+def process_source(path: Path, curated: Path) -> RunResult:
+    """One source end to end: extract (task per section), validate, publish."""
+    return process_sources([path], curated)
+
+
+@flow(name="process-raw", log_prints=False)
+def process_raw(raw: Path, curated: Path, started: float | None = None) -> RunResult:
+    """Every source under ``raw``."""
+    return process_sources(discover_sources(raw), curated, started=started)
