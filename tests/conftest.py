@@ -1,0 +1,41 @@
+"""Shared fixtures. Prefect gets its own temporary home before anything imports it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+_PREFECT_HOME = tempfile.mkdtemp(prefix="cninet-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+REPORT_PDF = RAW / "reports" / "cnnic-54-en-2024-08.pdf"
+REPORT_TXT = RAW / "reports" / "cnnic-54-en-2024-08.txt"
+CSRC_PDF = ROOT / "tests" / "samples" / "csrc-2018q3-industry-classification-zh.pdf"
+GOLDEN = ROOT / "tests" / "golden" / "cnnic-54-en"
+REPORTS = {"pdf": REPORT_PDF, "txt": REPORT_TXT}
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One ephemeral Prefect API for the whole session, heartbeats off (no 1 s joins)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    from cninet.prefect_env import local_run_settings
+
+    with prefect_test_harness(server_startup_timeout=120), local_run_settings():
+        yield
+
+
+@pytest.fixture()
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary working directory (so recorded source paths are relative)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,0 +1,96 @@
+"""Loading and recognising sources: real reports accepted, everything else refused in one line."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from extractors.document import DocumentError, parse_document
+from extractors.recognise import UnrecognisedDocument, recognise
+from tests.conftest import CSRC_PDF, GOLDEN, RAW, REPORTS
+from tests.extraction import load
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "txt"])
+def test_cnnic_edition_read_from_its_own_text(fmt: str) -> None:
+    expected = pd.read_csv(GOLDEN / "edition.csv", dtype=str).set_index("source")
+    row = expected.loc[REPORTS[fmt].name]
+    edition = recognise(load(REPORTS[fmt]))
+    assert edition.kind == row["kind"] and edition.lang == row["lang"]
+    assert edition.edition == int(row["edition"])
+    assert edition.published == date.fromisoformat(row["published"])
+    assert edition.period_end == date.fromisoformat(row["period_end"])
+
+
+def test_pdf_pages_are_read() -> None:
+    doc = load(REPORTS["pdf"])
+    assert doc.format == "pdf" and len(doc.pages) == 44
+    assert "Allocation of IPv4 Addresses among Organizations" in doc.pages[36]
+
+
+def test_csrc_pdf_is_rejected_with_a_reason() -> None:
+    doc = load(CSRC_PDF)
+    with pytest.raises(UnrecognisedDocument, match="not a known report"):
+        recognise(doc)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        RAW / "reports" / "isc-2024-zh.pdf",
+        RAW / "news" / "2025-01-china-boasts-1.1-billion-internet-users.txt",
+    ],
+    ids=["isc", "news"],
+)
+def test_other_sources_are_not_taken_for_cnnic(path: object) -> None:
+    with pytest.raises(UnrecognisedDocument):
+        recognise(load(path))  # type: ignore[arg-type]
+
+
+def test_cutoff_missing_is_refused() -> None:
+    text = REPORTS["txt"].read_text(encoding="utf-8")
+    without = text.replace("deadline of the statistical survey data", "end of the survey").replace(
+        "deadline for the above statistical data", "end of the above data"
+    )
+    with pytest.raises(UnrecognisedDocument, match="cut-off"):
+        recognise(parse_document("x.txt", without.encode()))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.pdf", b"  \n", "empty file"),
+        ("binary.txt", b"\x00\x01\x02PK\x03\x04", "binary data"),
+        ("latin1.txt", "Caf\u00e9".encode("latin-1"), "not UTF-8"),
+        ("notes.docx", b"hello", "unsupported file type"),
+        ("fake.pdf", b"this is not a pdf at all", "not a readable PDF"),
+    ],
+)
+def test_unusable_files_get_one_line_reasons(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(DocumentError) as info:
+        parse_document(name, data)
+    assert reason in str(info.value)
+    assert "\n" not in str(info.value)
+    assert str(info.value).startswith(name)
+
+
+def test_truncated_pdf_is_refused() -> None:
+    data = REPORTS["pdf"].read_bytes()
+    with pytest.raises(DocumentError, match="not a readable PDF"):
+        parse_document("truncated.pdf", data[: len(data) // 3])
+
+
+def test_pdf_without_text_layer_is_refused() -> None:
+    import io
+
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(595, 842)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    with pytest.raises(DocumentError, match="no text layer"):
+        parse_document("image-only.pdf", buffer.getvalue())
