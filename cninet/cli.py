@@ -78,7 +78,10 @@ def summary_table(result: RunResult) -> Table:
         table.add_column(column, justify="left" if column == "dataset" else "right")
     for item in result.published:
         table.add_row(
-            item.dataset, str(item.rows), str(flags.get(item.dataset, 0)), str(item.version),
+            item.dataset,
+            str(item.rows),
+            str(flags.get(item.dataset, 0)),
+            str(item.version),
             "yes" if item.changed else "no (unchanged)",
         )
     return table
@@ -117,7 +120,10 @@ def run(
     files = [f for p in targets for f in (discover_sources(p) if p.is_dir() else [p])]
     started = time.perf_counter()
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
         transient=True,
     ) as bar:
         progress.install(RichHook(bar))

@@ -69,10 +69,18 @@ def to_arrow(dataset: str, frame: pd.DataFrame) -> pa.Table:
 
 
 def open_table(curated: Path, dataset: str, version: int | None = None) -> DeltaTable | None:
+    """The dataset's table (at ``version``), None if never published; ValueError if no such
+    version."""
+    path = str(table_path(curated, dataset))
     try:
-        return DeltaTable(str(table_path(curated, dataset)), version=version)
+        latest = DeltaTable(path)
     except TableNotFoundError:
         return None
+    if version is None or version == latest.version():
+        return latest
+    if not 0 <= version < latest.version():
+        raise ValueError(f"{dataset} has no version {version} (latest is {latest.version()})")
+    return DeltaTable(path, version=version)
 
 
 def cell_text(value: Any) -> str:

@@ -50,7 +50,9 @@ class Equivalence:
 
     @property
     def addresses(self) -> int:
-        return self.a * EQUIV_WEIGHTS["A"] + self.b * EQUIV_WEIGHTS["B"] + self.c * EQUIV_WEIGHTS["C"]
+        return (
+            self.a * EQUIV_WEIGHTS["A"] + self.b * EQUIV_WEIGHTS["B"] + self.c * EQUIV_WEIGHTS["C"]
+        )
 
 
 def parse_equivalence(text: str) -> Equivalence:

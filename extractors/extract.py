@@ -57,9 +57,9 @@ def row_values(spec: SectionSpec, row: Row) -> dict[str, Any]:
     return values
 
 
-def provenance(doc: Document, edition: Edition, spec: SectionSpec, caption: str, row: Row) -> dict[
-    str, Any
-]:
+def provenance(
+    doc: Document, edition: Edition, spec: SectionSpec, caption: str, row: Row
+) -> dict[str, Any]:
     return {
         "source_sha256": doc.sha256,
         "source_path": doc.path,

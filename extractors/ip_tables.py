@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from extractors.spec import RowParser
-
 from extractors.cells import parse_equivalence, parse_int, split_notes
+from extractors.spec import RowParser
 
 
 def count_with_notes(cell: str) -> tuple[int, list[str]]:

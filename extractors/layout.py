@@ -84,7 +84,11 @@ def pdf_pages_matching(pages: Sequence[str], patterns: Sequence[re.Pattern[str]]
     hits = {
         index
         for index, text in enumerate(pages)
-        if any(pattern.search(normalise_space(line)) for line in text.splitlines() for pattern in patterns)
+        if any(
+            pattern.search(normalise_space(line))
+            for line in text.splitlines()
+            for pattern in patterns
+        )
     }
     wanted = {near for index in hits for near in (index - 1, index, index + 1)}
     return sorted(index for index in wanted if 0 <= index < len(pages))
@@ -93,7 +97,9 @@ def pdf_pages_matching(pages: Sequence[str], patterns: Sequence[re.Pattern[str]]
 def inside(obj: dict[str, float], box: tuple[float, float, float, float]) -> bool:
     x0, top, x1, bottom = box
     return (
-        obj["x0"] >= x0 - 1 and obj["x1"] <= x1 + 1 and obj["top"] >= top - 1
+        obj["x0"] >= x0 - 1
+        and obj["x1"] <= x1 + 1
+        and obj["top"] >= top - 1
         and obj["bottom"] <= bottom + 1
     )
 

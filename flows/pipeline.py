@@ -128,9 +128,7 @@ def process_sources(
     hook.add(len(publishable(outcomes)))
     published = publish_all(curated, run_id, outcomes)
     result = RunResult(run_id, tuple(outcomes), published, prefect_startup_s=startup)
-    return RunResult(
-        run_id, result.sources, published, write_report(curated, result), startup
-    )
+    return RunResult(run_id, result.sources, published, write_report(curated, result), startup)
 
 
 @flow(name="process-source", log_prints=False)

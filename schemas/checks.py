@@ -13,7 +13,10 @@ EQUIVALENCE_WEIGHTS = {"a_blocks": 2**24, "b_blocks": 2**16, "c_blocks": 2**8}
 
 
 def equivalence_total(df: pd.DataFrame) -> pd.Series:
-    return sum(df[column].astype("int64") * weight for column, weight in EQUIVALENCE_WEIGHTS.items())
+    total = pd.Series(0, index=df.index, dtype="int64")
+    for column, weight in EQUIVALENCE_WEIGHTS.items():
+        total += df[column].astype("int64") * weight
+    return total
 
 
 def equivalence_holds(df: pd.DataFrame) -> pd.Series:
@@ -49,7 +52,9 @@ def explain_equivalence(row: pd.Series, df: pd.DataFrame) -> str:
 def explain_parts_sum(row: pd.Series, df: pd.DataFrame) -> str:
     value = value_column(df)
     same = df[(df["source_sha256"] == row["source_sha256"]) & ~df["is_total"]]
-    return f"Total {int(row[value]):,} printed, but the rows above sum to {int(same[value].sum()):,}"
+    return (
+        f"Total {int(row[value]):,} printed, but the rows above sum to {int(same[value].sum()):,}"
+    )
 
 
 EXPLAIN = {

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from schemas.validate import Flag, Validated, add_flags, make_flag
+from schemas.validate import Flag, Validated, add_flags, make_flag, row_at
 
 MAINLAND_RE = re.compile(r"\bmainland\b", re.IGNORECASE)
 
@@ -59,9 +59,11 @@ def cross_check(validated: Mapping[str, Validated]) -> dict[str, Validated]:
     for check in CROSS_CHECKS:
         if not all(name in out and out[name].ok for name in check.datasets):
             continue
-        for dataset, index, message in check.run({name: out[name].frame for name in check.datasets}):
+        for dataset, index, message in check.run(
+            {name: out[name].frame for name in check.datasets}
+        ):
             current = out[dataset]
-            row = current.frame.loc[index]
+            row = row_at(current.frame, index)
             flag: Flag = make_flag(dataset, check.name, message, row)
             out[dataset] = Validated(
                 dataset,

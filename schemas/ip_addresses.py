@@ -31,7 +31,7 @@ class Ipv4ByRegion(Ipv4Counts):
     region: Series[str] = pa.Field(str_length={"min_value": 1}, description="region as printed")
 
     class Config:
-        unique = ["source_sha256", "region"]
+        unique = ("source_sha256", "region")
 
 
 class Ipv4ByOrg(Ipv4Counts):
@@ -52,7 +52,7 @@ class Ipv4ByOrg(Ipv4Counts):
         return Series(parts_sum_to_total(df, "addresses"))
 
     class Config:
-        unique = ["source_sha256", "organization"]
+        unique = ("source_sha256", "organization")
 
 
 class Ipv6ByRegion(Provenance):
@@ -62,7 +62,7 @@ class Ipv6ByRegion(Provenance):
     blocks_32: Series[int] = pa.Field(ge=0, description="IPv6 addresses in /32 blocks")
 
     class Config:
-        unique = ["source_sha256", "region"]
+        unique = ("source_sha256", "region")
 
 
 class Ipv6ByOrg(Provenance):
@@ -84,4 +84,4 @@ class Ipv6ByOrg(Provenance):
         return Series(parts_sum_to_total(df, "blocks_32"))
 
     class Config:
-        unique = ["source_sha256", "organization"]
+        unique = ("source_sha256", "organization")

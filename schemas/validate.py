@@ -72,6 +72,11 @@ def optional_int(value: object) -> int | None:
     return None if pd.isna(value) else int(str(value))  # type: ignore[call-overload]
 
 
+def row_at(frame: pd.DataFrame, index: int) -> pd.Series:
+    """The row with index label ``index``."""
+    return frame.loc[[index]].iloc[0]
+
+
 def make_flag(dataset: str, check: str, message: str, row: pd.Series) -> Flag:
     return Flag(
         dataset=dataset,
@@ -104,14 +109,16 @@ def validate_dataset(dataset: str, frame: pd.DataFrame) -> Validated:
     try:
         errata.validate(coerced, lazy=True)
     except SchemaErrors as exc:
-        cases = exc.failure_cases.dropna(subset=["index"]).drop_duplicates(subset=["check", "index"])
+        cases = exc.failure_cases.dropna(subset=["index"]).drop_duplicates(
+            subset=["check", "index"]
+        )
         flagged: dict[int, list[str]] = {}
         flags: list[Flag] = []
         for case in cases.itertuples():
             index = int(str(case.index))
             check = str(case.check)
             flagged.setdefault(index, []).append(check)
-            row = coerced.loc[index]
+            row = row_at(coerced, index)
             flags.append(make_flag(dataset, check, explain(check, row, coerced), row))
         return Validated(dataset, add_flags(coerced, flagged), tuple(flags))
     return Validated(dataset, coerced)

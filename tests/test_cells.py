@@ -45,7 +45,11 @@ def test_equivalence_rejects_malformed(bad: str) -> None:
         ("62,947,328 note 2", "62,947,328", ["Note 2"]),
         ("69,866,752Note 1", "69,866,752", ["Note 1"]),
         ("26,726Note 2", "26,726", ["Note 2"]),
-        ("Number of IPv6 Addresses (unit: /32Note 1)", "Number of IPv6 Addresses (unit: /32)", ["Note 1"]),
+        (
+            "Number of IPv6 Addresses (unit: /32Note 1)",
+            "Number of IPv6 Addresses (unit: /32)",
+            ["Note 1"],
+        ),
         (
             "Number of IPv6 Addresses (unit: /32^{note 1})",
             "Number of IPv6 Addresses (unit: /32)",
@@ -59,7 +63,9 @@ def test_split_notes(text: str, clean: str, notes: list[str]) -> None:
     assert split_notes(text) == (clean, notes)
 
 
-@pytest.mark.parametrize(("text", "value"), [("343,168,256", 343168256), ("9", 9), ("64435", 64435)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("343,168,256", 343168256), ("9", 9), ("64435", 64435)]
+)
 def test_parse_int(text: str, value: int) -> None:
     assert parse_int(text) == value
 

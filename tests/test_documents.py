@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,7 +17,7 @@ from tests.extraction import load
 @pytest.mark.parametrize("fmt", ["pdf", "txt"])
 def test_cnnic_edition_read_from_its_own_text(fmt: str) -> None:
     expected = pd.read_csv(GOLDEN / "edition.csv", dtype=str).set_index("source")
-    row = expected.loc[REPORTS[fmt].name]
+    row = {str(k): str(v) for k, v in expected.loc[REPORTS[fmt].name].items()}
     edition = recognise(load(REPORTS[fmt]))
     assert edition.kind == row["kind"] and edition.lang == row["lang"]
     assert edition.edition == int(row["edition"])
@@ -44,9 +45,9 @@ def test_csrc_pdf_is_rejected_with_a_reason() -> None:
     ],
     ids=["isc", "news"],
 )
-def test_other_sources_are_not_taken_for_cnnic(path: object) -> None:
+def test_other_sources_are_not_taken_for_cnnic(path: Path) -> None:
     with pytest.raises(UnrecognisedDocument):
-        recognise(load(path))  # type: ignore[arg-type]
+        recognise(load(path))
 
 
 def test_cutoff_missing_is_refused() -> None:

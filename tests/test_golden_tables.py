@@ -43,14 +43,16 @@ def test_section_matches_golden(spec: object, fmt: str) -> None:
     assert len(got) == len(expected), f"{len(got)} rows extracted, {len(expected)} printed"
     location = "page" if fmt == "pdf" else "line"
     golden_location = "pdf_page" if fmt == "pdf" else "txt_line"
-    for i, row in expected.iterrows():
+    for i, row in enumerate(expected.to_dict("records")):
         for column in expected.columns:
             if column in ("pdf_page", "txt_line"):
                 continue
-            assert as_text(got.loc[i, column]) == row[column], (
-                f"{dataset} row {i} ({row.iloc[0]}) column {column}"
+            assert as_text(got[column].iloc[i]) == row[column], (
+                f"{dataset} row {i} ({row[expected.columns[0]]}) column {column}"
             )
-        assert as_text(got.loc[i, location]) == row[golden_location], f"{dataset} row {i} {location}"
+        assert as_text(got[location].iloc[i]) == row[golden_location], (
+            f"{dataset} row {i} {location}"
+        )
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.id)

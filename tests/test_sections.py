@@ -67,7 +67,9 @@ def test_missing_caption_blocks_only_that_dataset() -> None:
 
 
 def test_wrong_header_is_not_taken_for_the_table() -> None:
-    results = run_on(edit(("Region\tNumber of Addresses\tEquivalence", "Region\tAddresses\tBlocks")))
+    results = run_on(
+        edit(("Region\tNumber of Addresses\tEquivalence", "Region\tAddresses\tBlocks"))
+    )
     assert not results["ipv4_by_region"].ok
     assert "no table with header" in results["ipv4_by_region"].structural[0]
 
@@ -116,13 +118,22 @@ def test_organisation_total_must_equal_the_mainland_row() -> None:
 
 
 def test_ipv4_organisation_total_against_mainland() -> None:
-    edited = edit(("Chinese mainland\t343,168,256\t20A+116B+85C", "Chinese mainland\t343,168,512\t20A+116B+86C"))
+    edited = edit(
+        (
+            "Chinese mainland\t343,168,256\t20A+116B+85C",
+            "Chinese mainland\t343,168,512\t20A+116B+86C",
+        )
+    )
     flags = flags_of(run_on(edited)["ipv4_by_org"], "organization")
     assert flags["Total"] == ["erratum_ipv4_by_org_total_equals_mainland"]
 
 
 def test_equivalence_mismatch_is_flagged_not_blocked() -> None:
-    results = run_on(edit(("China Telecom\t125,763,328\t7A+126B+255C", "China Telecom\t125,763,328\t7A+126B+254C")))
+    results = run_on(
+        edit(
+            ("China Telecom\t125,763,328\t7A+126B+255C", "China Telecom\t125,763,328\t7A+126B+254C")
+        )
+    )
     org = results["ipv4_by_org"]
     assert org.ok
     assert flags_of(org, "organization")["China Telecom"] == ["erratum_equivalence"]

@@ -1,0 +1,79 @@
+"""Extraction speed: cninet's four Appendix 2 tables vs naive pdfplumber, side by side.
+
+Naive baseline: ``pdfplumber.open(pdf)`` then ``page.extract_tables()`` on every page.
+cninet: load (PDFium text of every page), recognise the edition, locate the captions, run
+pdfplumber's table finder only on the caption pages and their neighbours, parse the rows.
+Both from the same bytes, in the same process, ``--repeat`` times each; medians reported.
+
+    .venv/bin/python benchmarks/extract_speed.py [--repeat 5] [PDF]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pdfplumber
+
+from extractors.document import parse_document
+from extractors.extract import extract_section
+from extractors.layout import document_elements
+from extractors.recognise import recognise
+from extractors.sections import specs_for
+
+DEFAULT_PDF = Path(__file__).resolve().parent.parent / "raw/reports/cnnic-54-en-2024-08.pdf"
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
+def naive(data: bytes) -> int:
+    tables = 0
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            tables += len(page.extract_tables())
+    return tables
+
+
+def cninet(data: bytes) -> int:
+    doc = parse_document("report.pdf", data)
+    edition = recognise(doc)
+    specs = specs_for(edition.kind, edition.lang)
+    elements = document_elements(doc, [spec.caption for spec in specs])
+    results = [extract_section(doc, edition, spec, elements) for spec in specs]
+    assert all(result.ok for result in results), [r.failures for r in results]
+    return sum(len(result.frame) for result in results)
+
+
+def timed(function: Callable[[bytes], int], data: bytes, repeat: int) -> tuple[float, int]:
+    times = []
+    out = 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = function(data)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("pdf", nargs="?", type=Path, default=DEFAULT_PDF)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    data = args.pdf.read_bytes()
+    cninet(data)  # warm imports and caches once for both
+    ours, rows = timed(cninet, data, args.repeat)
+    base, tables = timed(naive, data, args.repeat)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"source: {args.pdf.name} ({len(data) / 1e6:.2f} MB), median of {args.repeat} runs")
+    print(f"naive pdfplumber extract_tables, every page: {base:.3f} s ({tables} tables)")
+    print(f"cninet 4 Appendix 2 sections:                {ours:.3f} s ({rows} rows)")
+    print(f"speed-up: {base / ours:.1f}x   peak RSS (process): {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

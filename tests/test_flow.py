@@ -1,0 +1,166 @@
+"""The real Prefect flows (ephemeral API) into real Delta tables in a temp dir."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from deltalake import DeltaTable
+from typer.testing import CliRunner
+
+from cninet.cli import app
+from cninet.store import read
+from flows.pipeline import process_sources
+from schemas import DATASETS
+from tests.conftest import CSRC_PDF, REPORTS
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+ROWS = {"ipv4_by_region": 4, "ipv4_by_org": 8, "ipv6_by_region": 4, "ipv6_by_org": 8}
+
+
+@pytest.fixture()
+def raw(workdir: Path) -> Path:
+    folder = workdir / "raw" / "reports"
+    folder.mkdir(parents=True)
+    for path in REPORTS.values():
+        shutil.copy(path, folder / path.name)
+    return workdir / "raw"
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_run_publishes_versions_reruns_idempotently_and_time_travels(
+    raw: Path, workdir: Path
+) -> None:
+    curated = workdir / "curated"
+    sources = sorted(raw.rglob("*.*"))
+    first = process_sources(sources, curated)
+    assert {p.dataset: (p.version, p.rows, p.changed) for p in first.published} == {
+        name: (0, 2 * rows, True) for name, rows in ROWS.items()
+    }
+    history = DeltaTable(str(curated / "ipv4_by_org")).history()
+    meta = history[0]
+    assert meta["run_id"] == first.run_id
+    assert sorted(json.loads(meta["source_sha256s"])) == sorted({s.sha256 for s in first.sources})
+    assert json.loads(meta["sections"]) == ["ipv4_by_org"]
+    assert meta["code_version"].startswith("0.")
+
+    again = process_sources(sources, curated)
+    assert all(not p.changed and p.version == 0 for p in again.published)
+    assert DeltaTable(str(curated / "ipv4_by_org")).version() == 0
+
+    # A later edition of the text (other numbers) is a new source: a new version, old one intact.
+    edited = raw / "reports" / "cnnic-55-en.txt"
+    edited.write_text(
+        REPORTS["txt"]
+        .read_text(encoding="utf-8")
+        .replace("Others\t821 note 4", "Others\t921 note 4")
+        .replace("The 54th Statistical Report", "The 55th Statistical Report"),
+        encoding="utf-8",
+    )
+    third = process_sources([edited], curated)
+    assert {p.dataset: p.version for p in third.published} == dict.fromkeys(ROWS, 1)
+    latest = read(curated, "ipv6_by_org")
+    assert sorted(set(latest["edition"])) == [54, 55]
+    assert len(read(curated, "ipv6_by_org", version=0)) == 16
+    assert len(latest) == 24
+    others = latest[(latest["organization"] == "Others") & (latest["edition"] == 55)]
+    assert others["blocks_32"].tolist() == [921]
+    total_55 = latest[(latest["is_total"]) & (latest["edition"] == 55)]
+    assert total_55["quality_flags"].map(list).tolist() == [["erratum_parts_sum_to_total"]]
+    assert len(read(curated, "ipv6_by_org", edition=54)) == 16
+
+
+def test_quality_report_lists_every_flag_with_printed_text_and_place(
+    raw: Path, workdir: Path
+) -> None:
+    result = process_sources(sorted(raw.rglob("*.*")), workdir / "curated")
+    assert result.report_path is not None
+    report = result.report_path.read_text(encoding="utf-8")
+    assert result.report_path.parent == workdir / "curated" / "_reports"
+    lines = [line for line in report.splitlines() if "erratum_equivalence" in line]
+    assert len(lines) == 4
+    assert any("62,947,328Note 2" in line and "p. 37" in line for line in lines)
+    assert any("16,649,984" in line and "line 919" in line for line in lines)
+    assert any("62,947,328 note 2" in line and "line 917" in line for line in lines)
+    assert "62,938,624" in report  # what 3A+192B+94C really is
+
+
+def test_cli_run_summary_and_export(raw: Path, workdir: Path) -> None:
+    code, out, err = cli("--curated", "cur", "run", "--raw", "raw")
+    assert code == 0, err
+    assert "ipv4_by_org" in out and "quality report:" in out
+    report = next((workdir / "cur" / "_reports").glob("*.md"))
+    assert str(report.name) in out.replace("\n", "")
+
+    code, out, err = cli("--curated", "cur", "export", "--format", "csv", "--out", "export")
+    assert code == 0, err
+    for dataset in DATASETS:
+        frame = pd.read_csv(workdir / "export" / f"{dataset}.csv")
+        assert len(frame) == 2 * ROWS[dataset]
+        assert set(frame.columns) == set(DATASETS[dataset].to_schema().columns)
+    org = pd.read_csv(workdir / "export" / "ipv4_by_org.csv")
+    cernet = org[org["organization"] == "China Education and Research Network"]
+    assert cernet["addresses"].tolist() == [16649984, 16649984]
+    assert cernet["quality_flags"].tolist() == ['["erratum_equivalence"]'] * 2
+
+    code, _, err = cli("--curated", "cur", "export", "--out", "old", "--version", "7")
+    assert code == 1 and "version 7" in err
+
+
+def test_unknown_pdf_named_explicitly_is_rejected_and_nothing_published(workdir: Path) -> None:
+    shutil.copy(CSRC_PDF, workdir / CSRC_PDF.name)
+    code, _, err = cli("--curated", "cur", "run", CSRC_PDF.name)
+    assert code == 1
+    assert f"error: {CSRC_PDF.name}: not a known report" in " ".join(err.split())
+    assert not any((workdir / "cur" / name).exists() for name in DATASETS)
+
+
+def test_structural_failure_exits_non_zero_and_keeps_the_published_version(
+    raw: Path, workdir: Path
+) -> None:
+    assert cli("--curated", "cur", "run", "--raw", "raw")[0] == 0
+    text = REPORTS["txt"].read_text(encoding="utf-8")
+    broken = workdir / "broken.txt"
+    broken.write_text(
+        text.replace("Macau\t337,920\t5B+40C", "Macau\t337,920\t5B+40X").replace(
+            "The 54th Statistical Report", "The 56th Statistical Report"
+        ),
+        encoding="utf-8",
+    )
+    code, _, err = cli("--curated", "cur", "run", "broken.txt")
+    assert code == 1 and "5B+40X" in err
+    assert DeltaTable(str(workdir / "cur" / "ipv4_by_region")).version() == 0
+    assert DeltaTable(str(workdir / "cur" / "ipv4_by_org")).version() == 1  # others still publish
+
+
+def test_missing_path_is_a_usage_error(workdir: Path) -> None:
+    code, _, err = cli("--curated", "cur", "run", "nope.pdf")
+    assert code == 2 and "no such file" in err
+
+
+def test_readme_reading_example_runs(raw: Path, workdir: Path) -> None:
+    """The README's Python example, executed as written against freshly published tables."""
+    assert cli("run", "--raw", "raw")[0] == 0
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Reading the curated tables", 1)[1]
+    code = section.split("```python", 1)[1].split("```", 1)[0]
+    scope: dict[str, object] = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    assert scope["top"] == [
+        ("China Telecom", 125763328),
+        ("China Unicom", 69866752),
+        ("IP Address Allocation Alliance of CNNIC", 62947328),
+    ]
+    flagged = scope["flagged"]
+    assert isinstance(flagged, pd.DataFrame)
+    assert sorted(set(flagged["organization"])) == [
+        "China Education and Research Network",
+        "IP Address Allocation Alliance of CNNIC",
+    ]
