@@ -18,9 +18,6 @@ def default_curated() -> Path:
     return Path(os.environ.get(CURATED_ENV, "curated"))
 
 
-def default_raw() -> Path:
-    return Path(os.environ.get(RAW_ENV, "raw"))
-
 
 @cache
 def code_version() -> str:
