@@ -43,6 +43,11 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -133,6 +138,8 @@ def run(
                     result = process_sources(files, settings.curated, started=started)
                 else:
                     result = process_raw(raw, settings.curated, started=started)
+        except Exception as exc:  # the flow failed: one line, non-zero, tables stay consistent
+            raise fail(f"run failed: {type(exc).__name__}: {one_line(exc)}") from None
         finally:
             progress.install(None)
     elapsed = time.perf_counter() - started

@@ -30,13 +30,14 @@ def render_report(result: RunResult) -> str:
         "",
         "## Sources",
         "",
-        "| source | status | edition | period end | reason |",
-        "|---|---|---|---|---|",
+        "| source | status | edition | published | period end | reason |",
+        "|---|---|---|---|---|---|",
     ]
     for source in result.sources:
         edition = source.edition
         out.append(
             f"| {md(source.path)} | {source.status} | {edition.edition if edition else ''} | "
+            f"{edition.published.strftime('%Y-%m') if edition else ''} | "
             f"{edition.period_end if edition else ''} | {md(source.reason)} |"
         )
     out += ["", "## Datasets published", "", "| dataset | rows | Delta version | new commit |"]

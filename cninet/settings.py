@@ -18,7 +18,6 @@ def default_curated() -> Path:
     return Path(os.environ.get(CURATED_ENV, "curated"))
 
 
-
 @cache
 def code_version() -> str:
     """Package version, plus the git commit when run from a checkout."""

@@ -11,9 +11,10 @@ import pytest
 from deltalake import DeltaTable
 from typer.testing import CliRunner
 
+from cninet import store
 from cninet.cli import app
 from cninet.store import read
-from flows.pipeline import process_sources
+from flows.pipeline import process_source, process_sources
 from schemas import DATASETS
 from tests.conftest import CSRC_PDF, REPORTS
 
@@ -164,3 +165,42 @@ def test_readme_reading_example_runs(raw: Path, workdir: Path) -> None:
         "China Education and Research Network",
         "IP Address Allocation Alliance of CNNIC",
     ]
+
+
+def test_single_source_flow(workdir: Path) -> None:
+    result = process_source(REPORTS["pdf"], workdir / "curated")
+    assert [s.status for s in result.sources] == ["extracted"]
+    assert {p.dataset: p.rows for p in result.published} == ROWS
+
+
+def test_failure_part_way_leaves_each_table_at_a_complete_version(
+    raw: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("--curated", "cur", "run", "--raw", "raw")[0] == 0
+    edited = raw / "reports" / "cnnic-57-en.txt"
+    edited.write_text(
+        REPORTS["txt"]
+        .read_text(encoding="utf-8")
+        .replace("The 54th Statistical Report", "The 57th Statistical Report"),
+        encoding="utf-8",
+    )
+    real = store.to_arrow
+
+    def crash_on_region(dataset: str, frame: pd.DataFrame) -> object:
+        if dataset == "ipv4_by_region":
+            raise OSError("disk full")
+        return real(dataset, frame)
+
+    monkeypatch.setattr(store, "to_arrow", crash_on_region)
+    code, _, err = cli("--curated", "cur", "run", "--raw", "raw")
+    assert code == 1 and "run failed" in err and "disk full" in err
+    assert len(err.strip().splitlines()) == 1
+    versions = {name: DeltaTable(str(workdir / "cur" / name)).version() for name in DATASETS}
+    assert versions["ipv4_by_region"] == 0  # untouched: still the complete first version
+    assert versions["ipv4_by_org"] == 1  # published before the failure, complete
+    assert len(read(workdir / "cur", "ipv4_by_region")) == 8
+    assert len(read(workdir / "cur", "ipv4_by_org")) == 24
+
+    monkeypatch.setattr(store, "to_arrow", real)
+    assert cli("--curated", "cur", "run", "--raw", "raw")[0] == 0
+    assert len(read(workdir / "cur", "ipv4_by_region")) == 12
