@@ -106,6 +106,5 @@ def recognise(doc: Document) -> Edition:
             )
         return Edition("cnnic", lang, int(match["edition"]), published, period_end)
     raise UnrecognisedDocument(
-        "not a known report: no CNNIC 'Statistical Report on China's Internet Development' "
-        "title at the start of the document"
+        "not a known report (no CNNIC Statistical Report title at its start)"
     )
