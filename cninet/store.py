@@ -42,7 +42,8 @@ def column_order(dataset: str) -> list[str]:
     key = list(NATURAL_KEYS[dataset])
     values = [c for c in columns if c not in provenance and c not in key]
     flags = [c for c in ("is_total", "notes", "quality_flags") if c in provenance]
-    return key + values + flags + [c for c in provenance if c not in flags]
+    ordered = key + values + flags + [c for c in provenance if c not in flags]
+    return list(dict.fromkeys(ordered))
 
 
 def arrow_type(column: str, dtype: Any) -> pa.DataType:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 # "note1", "Note 2", "/32Note 1", "^{note 1}", "$^{note 3}$" → marker "Note N"
 NOTE_RE = re.compile(r"\$?\s*\^?\{?\s*\bnote\s*(\d+)\s*\}?\$?", re.IGNORECASE)
+SUPERSCRIPT_NOTE_RE = re.compile(r"\s*\^\{\s*(\d+)\s*\}")
 NOTE_GLUED_RE = re.compile(r"(?<=[0-9A-Za-z/)])note\s*(\d+)\s*\}?\$?", re.IGNORECASE)
+DECIMAL_RE = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 INT_RE = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
 EQUIV_TERM_RE = re.compile(r"^(\d+)\s*([ABC])$")
 EQUIV_WEIGHTS = {"A": 2**24, "B": 2**16, "C": 2**8}
@@ -19,14 +22,15 @@ class CellError(ValueError):
 
 def split_notes(text: str) -> tuple[str, list[str]]:
     """Move footnote markers out of a printed cell: ``'69,866,752Note 1'`` → (``'69,866,752'``,
-    ``['Note 1']``)."""
+    ``['Note 1']``); ``'Online video^{23}'`` → (``'Online video'``, ``['Note 23']``)."""
     notes: list[str] = []
 
     def take(match: re.Match[str]) -> str:
         notes.append(f"Note {int(match[1])}")
         return ""
 
-    cleaned = NOTE_GLUED_RE.sub(take, text)
+    cleaned = SUPERSCRIPT_NOTE_RE.sub(take, text)
+    cleaned = NOTE_GLUED_RE.sub(take, cleaned)
     cleaned = NOTE_RE.sub(take, cleaned)
     cleaned = re.sub(r"\^\{\s*\}|\$\s*\$", "", cleaned)
     return " ".join(cleaned.split()), notes
@@ -75,3 +79,43 @@ def parse_equivalence(text: str) -> Equivalence:
 
 def is_total_label(label: str) -> bool:
     return re.fullmatch(r"\s*(?:grand\s+)?total\s*", label, re.IGNORECASE) is not None
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A printed number, possibly with separators, sign or a trailing %: ``'-11.7%'``."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace("−", "-").rstrip("%")
+    if not DECIMAL_RE.match(cleaned):
+        raise CellError(f"not a number: {text!r}")
+    return Decimal(cleaned.replace(",", ""))
+
+
+def parse_percent(text: str) -> float:
+    """``'97.0%'`` → 97.0 (percentages are stored as printed numbers, not fractions)."""
+    if not text.strip().endswith("%"):
+        raise CellError(f"not a percentage: {text!r}")
+    return float(parse_decimal(text))
+
+
+# Printed units → factor to the base unit (persons, addresses, /32 blocks, km, ports …).
+UNIT_SCALES: dict[str, int] = {
+    "1": 1,
+    "block/32": 1,
+    "blocks/32": 1,
+    "/32": 1,
+    "10,000": 10_000,
+    "10 thousand": 10_000,
+    "100 million": 100_000_000,
+    "10,000 km": 10_000,
+    "km": 1,
+}
+
+
+def scale_of(unit: str) -> int:
+    key = " ".join(unit.split()).lower()
+    if key not in UNIT_SCALES:
+        raise CellError(f"unknown unit {unit!r} (known: {', '.join(UNIT_SCALES)})")
+    return UNIT_SCALES[key]
+
+
+def in_base_unit(value: Decimal, unit: str) -> float:
+    return float(value * scale_of(unit))

@@ -1,4 +1,4 @@
-"""Run one section spec over a document's element stream → a tidy frame plus failures."""
+"""Run one section spec over a document's line stream → a tidy frame plus failures."""
 
 from __future__ import annotations
 
@@ -10,23 +10,10 @@ import pandas as pd
 
 from extractors.cells import CellError, is_total_label, split_notes
 from extractors.document import Document
-from extractors.layout import Element, Row
+from extractors.layout import Line
 from extractors.locate import SectionNotFound, locate_table
 from extractors.recognise import Edition
 from extractors.spec import SectionSpec
-
-PROVENANCE_COLUMNS = (
-    "source_sha256",
-    "source_path",
-    "source_format",
-    "edition",
-    "period_end",
-    "page",
-    "line",
-    "caption",
-    "raw",
-    "extractor",
-)
 
 
 @dataclass(frozen=True)
@@ -42,14 +29,14 @@ class SectionResult:
         return not self.failures
 
 
-def where(row: Row) -> str:
+def where(row: Line) -> str:
     return f"page {row.page}" if row.page is not None else f"line {row.line}"
 
 
-def row_values(spec: SectionSpec, row: Row) -> dict[str, Any]:
+def row_values(spec: SectionSpec, row: Line) -> dict[str, Any]:
     """Value columns of one body row; raises CellError naming the cell that failed."""
-    if len(row.cells) != len(spec.header):
-        raise CellError(f"{len(row.cells)} cells where the header has {len(spec.header)}")
+    if len(row.cells) != spec.columns:
+        raise CellError(f"{len(row.cells)} cells where the table has {spec.columns}")
     label, label_notes = split_notes(row.cells[0])
     values = dict(spec.parse_row((label, *row.cells[1:])))
     values["notes"] = sorted({*label_notes, *values.get("notes", [])})
@@ -58,14 +45,14 @@ def row_values(spec: SectionSpec, row: Row) -> dict[str, Any]:
 
 
 def provenance(
-    doc: Document, edition: Edition, spec: SectionSpec, caption: str, row: Row
+    doc: Document, edition: Edition, spec: SectionSpec, caption: str, row: Line
 ) -> dict[str, Any]:
     return {
         "source_sha256": doc.sha256,
         "source_path": doc.path,
         "source_format": doc.format,
         "edition": edition.edition,
-        "period_end": pd.Timestamp(edition.period_end),
+        "period_end": pd.Timestamp(spec.period(edition)),
         "page": row.page,
         "line": row.line,
         "caption": caption,
@@ -75,11 +62,11 @@ def provenance(
 
 
 def extract_section(
-    doc: Document, edition: Edition, spec: SectionSpec, elements: Sequence[Element]
+    doc: Document, edition: Edition, spec: SectionSpec, lines: Sequence[Line]
 ) -> SectionResult:
     """Locate ``spec``'s table and parse every body row; nothing here raises on bad input."""
     try:
-        table = locate_table(elements, spec)
+        table = locate_table(lines, spec)
     except SectionNotFound as exc:
         return SectionResult(spec, pd.DataFrame(), (str(exc),))
     records: list[dict[str, Any]] = []
@@ -92,6 +79,11 @@ def extract_section(
             continue
         records.append({**provenance(doc, edition, spec, table.caption, row), **values})
     frame = pd.DataFrame.from_records(records)
+    if spec.tidy is not None and not failures:
+        try:
+            frame = spec.tidy(frame, table.header_text, edition)
+        except CellError as exc:
+            failures.append(f"{spec.id}: {exc} (header {table.header_text!r})")
     if not failures:
         frame["quality_flags"] = [[] for _ in range(len(frame))]
     return SectionResult(spec, frame, tuple(failures))

@@ -1,147 +1,186 @@
-"""A document as one ordered stream of elements: text lines and table blocks.
+"""A document as one stream of lines whose cells are split where the printed text has gaps.
 
-Both formats end up in the same shape, so locating a section by its caption is one piece of
-code. A .txt dump marks table rows with tabs; a PDF's ruled tables are found by pdfplumber, but
-only on the pages whose text (read fast with PDFium) mentions a wanted caption, and their
-neighbours, where a table broken across a page boundary continues.
+Both formats end up in the same shape, so locating and reading a table is one piece of code.
+A .txt dump marks cells with tabs. For a PDF, PDFium gives every character with its box and
+font size: characters are grouped into lines by their vertical centre, a gap wider than about
+one em starts a new cell, and raised small characters (footnote markers) are written
+``^{...}``, the same form the text dump's ``²³`` and ``$^{11}$`` are normalised to. Only pages
+near a wanted caption are read this way; running headers and page numbers (the top and bottom
+margins) are dropped.
 """
 
 from __future__ import annotations
 
-import io
-import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from extractors.document import Document
 
-logging.getLogger("pdfminer").setLevel(logging.ERROR)
+CELL_GAP_EM = 0.9  # a gap wider than this many font sizes separates two cells
+WORD_GAP_EM = 0.15  # a gap wider than this separates two words
+SUPERSCRIPT_RATIO = 0.8  # characters this much smaller than their line are superscripts
+LINE_TOLERANCE_EM = 0.45  # characters whose centres are this close share a line
+MARGIN = 0.05  # top and bottom fraction of a page holding running headers and page numbers
+PAGE_WINDOW = (-1, 2)  # pages read around a caption's page: tables break onto later pages
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+RULE_RE = re.compile(r"^[-=_—\s]*$")
 
 
 @dataclass(frozen=True)
-class Row:
-    """One printed table row: its cells and where it stands (PDF page or text line, 1-based)."""
+class Line:
+    """One printed line: its cells (one for running text) and where it stands (1-based)."""
 
     cells: tuple[str, ...]
     page: int | None
     line: int | None
 
-
-@dataclass(frozen=True)
-class Element:
-    """A text line (``rows`` empty) or a table block (``rows[0]`` is its printed header)."""
-
-    order: int
-    text: str
-    page: int | None
-    line: int | None
-    rows: tuple[Row, ...] = ()
-
     @property
-    def is_table(self) -> bool:
-        return bool(self.rows)
+    def text(self) -> str:
+        return " ".join(cell for cell in self.cells if cell)
 
 
 def normalise_space(text: str) -> str:
     return " ".join(text.split())
 
 
-def clean_cells(cells: Iterable[str | None]) -> tuple[str, ...]:
-    values = [normalise_space(cell or "") for cell in cells]
+def normalise_markers(text: str) -> str:
+    """Text-dump footnote markers to the ``^{N}`` form: ``²³`` and ``$.CN^{11}$`` alike."""
+    text = re.sub(r"\$([^$]{0,40})\$", r"\1", text)  # LaTeX math debris: $.CN^{11}$
+    return re.sub(
+        r"\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", lambda m: "^{" + m[1].translate(SUPERSCRIPT_DIGITS) + "}", text
+    )
+
+
+def clean_cells(cells: Sequence[str]) -> tuple[str, ...]:
+    values = [normalise_space(normalise_markers(cell)) for cell in cells]
     while values and not values[-1]:
         values.pop()
     return tuple(values)
 
 
-def txt_elements(lines: Sequence[str]) -> list[Element]:
-    """Tab-separated runs of lines are table blocks; other non-blank lines are text."""
-    elements: list[Element] = []
-    block: list[Row] = []
-
-    def flush() -> None:
-        if block:
-            first = block[0]
-            text = "\t".join(first.cells)
-            elements.append(Element(len(elements), text, None, first.line, tuple(block)))
-            block.clear()
-
-    for number, line in enumerate(lines, start=1):
-        if "\t" in line and line.strip():
-            block.append(Row(clean_cells(line.split("\t")), None, number))
+def txt_lines(lines: Sequence[str]) -> list[Line]:
+    """Non-blank lines of a text dump; rule lines (``-----``) are dropped."""
+    out = []
+    for number, raw in enumerate(lines, start=1):
+        if RULE_RE.match(raw.replace("\t", "")):
             continue
-        flush()
-        if line.strip():
-            elements.append(Element(len(elements), normalise_space(line), None, number))
-    flush()
-    return elements
+        out.append(Line(clean_cells(raw.split("\t")), None, number))
+    return out
 
 
-def pdf_pages_matching(pages: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> list[int]:
-    """0-based indexes of pages with a text line matching any pattern, plus their neighbours."""
+@dataclass(frozen=True)
+class Char:
+    text: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+    size: float
+
+    @property
+    def centre(self) -> float:
+        return (self.bottom + self.top) / 2
+
+
+def page_chars(textpage: pdfium.PdfTextPage) -> list[Char]:
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count)
+    chars = []
+    for index, char in enumerate(text[:count]):
+        if char.isspace():
+            continue
+        left, bottom, right, top = textpage.get_charbox(index, loose=True)
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
+        chars.append(Char(char, left, bottom, right, top, size))
+    return chars
+
+
+def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
+    """Characters grouped into lines, top to bottom; each line's reference is its largest font."""
+    lines: list[tuple[float, float, list[Char]]] = []
+    for char in sorted(chars, key=lambda c: -c.centre):
+        if lines:
+            centre, size, members = lines[-1]
+            if abs(centre - char.centre) <= LINE_TOLERANCE_EM * max(size, char.size):
+                members.append(char)
+                if char.size > size:
+                    lines[-1] = (char.centre, char.size, members)
+                continue
+        lines.append((char.centre, char.size, [char]))
+    return [sorted(members, key=lambda c: c.left) for _, _, members in lines]
+
+
+def line_cells(chars: Sequence[Char]) -> tuple[str, ...]:
+    """Cells of one line: gaps split cells and words; small characters become ``^{...}``."""
+    size = max(char.size for char in chars)
+    cells: list[str] = []
+    current = ""
+    raised = False
+    previous: Char | None = None
+    for char in chars:
+        small = char.size < SUPERSCRIPT_RATIO * size
+        gap = char.left - previous.right if previous else 0.0
+        new_cell = previous is not None and gap > CELL_GAP_EM * size
+        if raised and (not small or new_cell):
+            current += "}"
+            raised = False
+        if new_cell:
+            cells.append(current)
+            current = ""
+        elif previous is not None and gap > WORD_GAP_EM * size and not (small and not raised):
+            current += " "
+        if small and not raised:
+            current += "^{"
+            raised = True
+        current += char.text
+        previous = char
+    cells.append(current + ("}" if raised else ""))
+    return clean_cells(cells)
+
+
+def pdf_page_lines(page: pdfium.PdfPage, number: int) -> list[Line]:
+    """Lines of one PDF page without its margins (running header, page number)."""
+    height = page.get_height()
+    textpage = page.get_textpage()
+    try:
+        chars = page_chars(textpage)
+    finally:
+        textpage.close()
+    body = [c for c in chars if MARGIN * height < c.centre < (1 - MARGIN) * height]
+    return [Line(line_cells(line), number, None) for line in group_lines(body)]
+
+
+def caption_pages(pages: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> list[int]:
+    """0-based indexes of pages with a line matching a caption, widened by PAGE_WINDOW."""
     hits = {
         index
         for index, text in enumerate(pages)
-        if any(
-            pattern.search(normalise_space(line))
-            for line in text.splitlines()
-            for pattern in patterns
-        )
+        if any(p.search(normalise_space(line)) for line in text.splitlines() for p in patterns)
     }
-    wanted = {near for index in hits for near in (index - 1, index, index + 1)}
+    before, after = PAGE_WINDOW
+    wanted = {near for index in hits for near in range(index + before, index + after + 1)}
     return sorted(index for index in wanted if 0 <= index < len(pages))
 
 
-def inside(obj: dict[str, float], box: tuple[float, float, float, float]) -> bool:
-    x0, top, x1, bottom = box
-    return (
-        obj["x0"] >= x0 - 1
-        and obj["x1"] <= x1 + 1
-        and obj["top"] >= top - 1
-        and obj["bottom"] <= bottom + 1
-    )
-
-
-def pdf_page_elements(page: pdfplumber.page.Page, number: int, start: int) -> list[Element]:
-    """Elements of one PDF page, top to bottom."""
-    tables = page.find_tables()
-    boxes = [table.bbox for table in tables]
-    placed: list[tuple[float, Element]] = []
-    for table in tables:
-        rows = tuple(
-            Row(clean_cells(cells), number, None)
-            for cells in table.extract()
-            if any((cell or "").strip() for cell in cells)
-        )
-        if rows:
-            placed.append((table.bbox[1], Element(0, "\t".join(rows[0].cells), number, None, rows)))
-    outside = page.filter(lambda obj: "x0" not in obj or not any(inside(obj, b) for b in boxes))
-    for line in outside.extract_text_lines(return_chars=False):
-        text = normalise_space(line["text"])
-        if text:
-            placed.append((line["top"], Element(0, text, number, None)))
-    placed.sort(key=lambda item: item[0])
-    return [
-        Element(start + offset, element.text, element.page, element.line, element.rows)
-        for offset, (_, element) in enumerate(placed)
-    ]
-
-
-def pdf_elements(doc: Document, page_indexes: Sequence[int]) -> list[Element]:
-    """Elements of the given PDF pages (0-based indexes), in reading order."""
-    elements: list[Element] = []
-    with pdfplumber.open(io.BytesIO(doc.data)) as pdf:
+def pdf_lines(doc: Document, page_indexes: Sequence[int]) -> list[Line]:
+    pdf = pdfium.PdfDocument(doc.data)
+    try:
+        lines = []
         for index in page_indexes:
-            page = pdf.pages[index]
-            elements.extend(pdf_page_elements(page, index + 1, len(elements)))
+            page = pdf[index]
+            lines.extend(pdf_page_lines(page, index + 1))
             page.close()
-    return elements
+        return lines
+    finally:
+        pdf.close()
 
 
-def document_elements(doc: Document, captions: Sequence[re.Pattern[str]]) -> list[Element]:
-    """The element stream of a document, restricted for PDFs to pages near the captions."""
+def document_lines(doc: Document, captions: Sequence[re.Pattern[str]]) -> list[Line]:
+    """The line stream of a document; for a PDF only the pages around the captions."""
     if doc.format == "txt":
-        return txt_elements(doc.lines)
-    return pdf_elements(doc, pdf_pages_matching(doc.pages, captions))
+        return txt_lines(doc.lines)
+    return pdf_lines(doc, caption_pages(doc.pages, captions))

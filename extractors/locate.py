@@ -1,17 +1,28 @@
-"""Find a section's table in the element stream by its caption text and printed header."""
+"""Find a section's table in the line stream by its caption text and printed header.
+
+A table is a run of body rows (a label, then at least one number) whose usual number of
+cells is the spec's. Its header is the few lines right above the run. The spec's caption picks,
+among the runs whose header matches the spec's keywords, the nearest one (captions stand above
+or below their table). Later runs with the same number of cells continue it — across a page break, a footnote,
+its own caption, or a repeated header — until another caption, a different header, or a Total.
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.cells import split_notes
-from extractors.layout import Element, Row
+from extractors.cells import is_total_label, split_notes
+from extractors.layout import Line
 from extractors.spec import SectionSpec
 
-# Any printed table/figure caption: a boundary that a table broken across pages never crosses.
+# Any printed table/figure caption: a boundary that a continued table never crosses.
 ANY_CAPTION_RE = re.compile(r"^(?:table|figure|chart)\s*\d+|^[表图]\s*\d+", re.IGNORECASE)
+NUMBER_CELL_RE = re.compile(r"^[-+−]?\d[\d,]*(?:\.\d+)?\s*%?$|^(?:\d+\s*[ABC]\s*\+?\s*)+$")
+MAX_HEADER_LINES = 4
+MAX_HEADER_WORDS = 12
 
 
 class SectionNotFound(Exception):
@@ -19,57 +30,151 @@ class SectionNotFound(Exception):
 
 
 @dataclass(frozen=True)
+class Run:
+    """Consecutive body rows with one cell count, and the lines printed right above them."""
+
+    start: int  # index of the first row in the line stream
+    rows: tuple[Line, ...]
+    header: tuple[Line, ...]  # header-like lines above, top to bottom
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.rows) - 1
+
+    @property
+    def width(self) -> int:
+        """The usual number of cells (a malformed row keeps its run; parsing reports it)."""
+        counts = Counter(len(row.cells) for row in self.rows)
+        return max(counts, key=lambda width: (counts[width], -width))
+
+    @property
+    def header_text(self) -> str:
+        return " ".join(line.text for line in self.header)
+
+    @property
+    def own_header(self) -> tuple[tuple[str, ...], ...]:
+        """The tabbed (multi-cell) header lines directly above the rows."""
+        tabbed: list[tuple[str, ...]] = []
+        for line in reversed(self.header):
+            if len(line.cells) < 2:
+                break
+            tabbed.insert(0, tuple(c.casefold() for c in line.cells))
+        return tuple(tabbed)
+
+
+@dataclass(frozen=True)
 class LocatedTable:
     caption: str
     caption_notes: tuple[str, ...]
-    header: tuple[str, ...]
-    body: tuple[Row, ...]
+    header_text: str
+    body: tuple[Line, ...]
 
 
-def continues(previous: Element, following: Element, between: Sequence[Element]) -> bool:
-    """Whether ``following`` is the next-page part of ``previous`` (same header, no caption or
-    other table in between)."""
-    if previous.page is None or following.page != previous.page + 1:
+def is_number_cell(cell: str) -> bool:
+    return bool(NUMBER_CELL_RE.match(split_notes(cell)[0]))
+
+
+def is_body_row(line: Line) -> bool:
+    cells = line.cells
+    return (
+        len(cells) >= 2
+        and bool(cells[0])
+        and not is_number_cell(cells[0])
+        and any(is_number_cell(cell) for cell in cells[1:])
+    )
+
+
+def is_caption(line: Line) -> bool:
+    return bool(ANY_CAPTION_RE.match(line.text))
+
+
+def is_header_like(line: Line) -> bool:
+    """Multi-cell non-body lines, or short single-cell lines that are not sentences."""
+    if is_caption(line) or is_body_row(line):
         return False
-    if previous.rows[0].cells != following.rows[0].cells:
-        return False
-    return not any(el.is_table or ANY_CAPTION_RE.match(el.text) for el in between)
+    if len(line.cells) >= 2:
+        return True
+    text = line.text
+    return len(text.split()) <= MAX_HEADER_WORDS and not text.rstrip().endswith((".", ":", ";"))
 
 
-def table_groups(elements: Sequence[Element], spec: SectionSpec) -> list[list[Element]]:
-    """Blocks with the spec's header, with page-broken continuations joined into one group."""
-    groups: list[list[Element]] = []
-    for element in elements:
-        if not element.is_table or not spec.header_matches(element.rows[0].cells):
+def header_above(lines: Sequence[Line], start: int) -> tuple[Line, ...]:
+    header: list[Line] = []
+    index = start - 1
+    while index >= 0 and len(header) < MAX_HEADER_LINES and is_header_like(lines[index]):
+        header.insert(0, lines[index])
+        index -= 1
+    return tuple(header)
+
+
+def find_runs(lines: Sequence[Line]) -> list[Run]:
+    runs: list[Run] = []
+    index = 0
+    while index < len(lines):
+        if not is_body_row(lines[index]):
+            index += 1
             continue
-        if groups:
-            last = groups[-1][-1]
-            if continues(last, element, elements[last.order + 1 : element.order]):
-                groups[-1].append(element)
-                continue
-        groups.append([element])
-    return groups
+        start = index
+        while index < len(lines) and is_body_row(lines[index]):
+            index += 1
+        runs.append(Run(start, tuple(lines[start:index]), header_above(lines, start)))
+    return runs
 
 
-def distance(caption: Element, group: Sequence[Element]) -> int:
-    first, last = group[0].order, group[-1].order
-    return first - caption.order if caption.order < first else caption.order - last
+def header_matches(spec: SectionSpec, text: str) -> bool:
+    """Every header keyword occurs in the header text (multi-line headers interleave)."""
+    return all(re.search(keyword, text, re.IGNORECASE) for keyword in spec.header)
 
 
-def locate_table(elements: Sequence[Element], spec: SectionSpec) -> LocatedTable:
-    """The table nearest to a caption matching ``spec.caption`` whose header is ``spec.header``."""
-    captions = [el for el in elements if not el.is_table and spec.caption.search(el.text)]
+def distance(caption: int, run: Run) -> int:
+    return run.start - caption if caption < run.start else caption - run.end
+
+
+def continuation(lines: Sequence[Line], head: Run, runs: Sequence[Run], caption: int) -> list[Run]:
+    """Later runs that continue ``head`` (see module docstring)."""
+    parts = [head]
+    for run in runs:
+        if run.start <= parts[-1].end:
+            continue
+        if any(is_total_label(split_notes(row.cells[0])[0]) for row in parts[-1].rows):
+            break
+        between = range(parts[-1].end + 1, run.start)
+        if any(is_caption(lines[i]) and i != caption for i in between):
+            break
+        if run.width != head.width or run.own_header not in ((), head.own_header):
+            break
+        parts.append(run)
+    return parts
+
+
+def first_part(
+    lines: Sequence[Line], nearest: Run, heads: Sequence[Run], runs: Sequence[Run], caption: int
+) -> Run:
+    """The earliest head run whose continuation reaches ``nearest`` (a table broken across
+    pages whose caption sits under its last part)."""
+    for head in heads:
+        if head.start >= nearest.start:
+            break
+        if nearest in continuation(lines, head, [r for r in runs if r.start > head.end], caption):
+            return head
+    return nearest
+
+
+def locate_table(lines: Sequence[Line], spec: SectionSpec) -> LocatedTable:
+    """The table a caption matching ``spec.caption`` names (see module docstring)."""
+    captions = [i for i, line in enumerate(lines) if spec.caption.search(line.text)]
     if not captions:
         raise SectionNotFound(f"{spec.id}: caption /{spec.caption.pattern}/ not found")
-    groups = table_groups(elements, spec)
-    if not groups:
-        header = " | ".join(spec.header)
-        raise SectionNotFound(f"{spec.id}: no table with header [{header}] near its caption")
-    caption, group = min(
-        ((c, g) for c in captions for g in groups), key=lambda pair: distance(*pair)
-    )
-    body = tuple(row for block in group for row in block.rows[1:])
-    if not body:
-        raise SectionNotFound(f"{spec.id}: table under caption {caption.text!r} has no rows")
-    text, notes = split_notes(caption.text)
-    return LocatedTable(text, tuple(notes), group[0].rows[0].cells, body)
+    runs = find_runs(lines)
+    heads = [r for r in runs if r.width == spec.columns and header_matches(spec, r.header_text)]
+    if not heads:
+        wanted = " … ".join(spec.header)
+        raise SectionNotFound(
+            f"{spec.id}: no table of {spec.columns} columns under a header like [{wanted}]"
+        )
+    caption, nearest = min(((c, r) for c in captions for r in heads), key=lambda p: distance(*p))
+    head = first_part(lines, nearest, heads, runs, caption)
+    parts = continuation(lines, head, [r for r in runs if r.start > head.end], caption)
+    text, notes = split_notes(lines[caption].text)
+    body = tuple(row for part in parts for row in part.rows)
+    return LocatedTable(text, tuple(notes), head.header_text, body)

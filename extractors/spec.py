@@ -5,9 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+import pandas as pd
+
+from extractors.recognise import Edition
+
 RowParser = Callable[[Sequence[str]], Mapping[str, Any]]
+# (rows with the value columns, printed header text, edition) → tidy rows
+Tidy = Callable[[pd.DataFrame, str, Edition], pd.DataFrame]
+PeriodRule = Callable[[Edition], date]
 SPEC_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 CHAPTER_RE = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -16,13 +24,26 @@ class SpecError(ValueError):
     """A section spec that is not well formed."""
 
 
+def edition_cutoff(edition: Edition) -> date:
+    """Most tables describe the survey cut-off of their edition."""
+    return edition.period_end
+
+
+def end_of_previous_year(edition: Edition) -> date:
+    """Tables that describe the year before the edition's cut-off (e.g. users per province)."""
+    return date(edition.period_end.year - 1, 12, 31)
+
+
 @dataclass(frozen=True)
 class SectionSpec:
-    """A printed table: how to find it (caption, header) and how to read each body row.
+    """A printed table: how to find it and how to read each body row.
 
-    ``caption`` is searched in whitespace-normalised text lines; ``header`` is compared with the
-    block's first row case-insensitively, cell by cell. ``parse_row`` turns the printed cells of
-    one body row into the dataset's value columns (raising ``CellError`` on bad cells).
+    ``caption`` is searched in whitespace-normalised lines. ``header`` holds regexes that must
+    all occur, in order, in the lines printed right above the table's rows; ``columns`` is the
+    number of printed cells per body row. ``parse_row`` turns the cells of one body row (label
+    with footnote markers removed) into value columns, raising ``CellError`` on a bad cell.
+    ``tidy`` reshapes the parsed rows (e.g. one row per period); ``period`` says which date the
+    figures describe.
     """
 
     id: str
@@ -30,26 +51,32 @@ class SectionSpec:
     chapter: str
     caption: re.Pattern[str]
     header: tuple[str, ...]
+    columns: int
     parse_row: RowParser
     doc_kind: str = "cnnic"
     lang: str = "en"
     version: str = "1"
     description: str = ""
+    period: PeriodRule = edition_cutoff
+    tidy: Tidy | None = None
 
     def __post_init__(self) -> None:
         if not SPEC_ID_RE.match(self.id):
             raise SpecError(f"section id {self.id!r} must be lower_snake_case")
         if not CHAPTER_RE.match(self.chapter):
             raise SpecError(f"{self.id}: chapter {self.chapter!r} must be lower-kebab-case")
-        if len(self.header) < 2 or not all(cell.strip() for cell in self.header):
-            raise SpecError(f"{self.id}: header needs at least two non-empty cells")
+        if not self.header or not all(keyword.strip() for keyword in self.header):
+            raise SpecError(f"{self.id}: header needs at least one non-empty keyword")
+        for keyword in self.header:
+            try:
+                re.compile(keyword)
+            except re.error as exc:
+                raise SpecError(f"{self.id}: header keyword {keyword!r}: {exc}") from exc
+        if self.columns < 2:
+            raise SpecError(f"{self.id}: a table has at least two columns")
         if self.caption.flags & re.IGNORECASE == 0:
             raise SpecError(f"{self.id}: caption pattern must be case-insensitive")
 
     @property
     def extractor(self) -> str:
         return f"{self.id}@{self.version}"
-
-    def header_matches(self, cells: Sequence[str]) -> bool:
-        wanted = [cell.casefold() for cell in self.header]
-        return [" ".join(cell.split()).casefold() for cell in cells] == wanted

@@ -28,7 +28,7 @@ from cninet.report import write_report
 from cninet.store import Published, publish
 from extractors.document import Document, DocumentError, load_document
 from extractors.extract import SectionResult, extract_section
-from extractors.layout import Element, document_elements
+from extractors.layout import Line, document_lines
 from extractors.recognise import Edition
 from extractors.spec import SectionSpec
 from schemas.validate import Validated
@@ -43,15 +43,15 @@ def load_task(path: Path) -> Document | SourceOutcome:
 
 
 @task(cache_policy=NO_CACHE)
-def layout_task(doc: Document, specs: Sequence[SectionSpec]) -> list[Element]:
-    return document_elements(doc, [spec.caption for spec in specs])
+def layout_task(doc: Document, specs: Sequence[SectionSpec]) -> list[Line]:
+    return document_lines(doc, [spec.caption for spec in specs])
 
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{spec.id}")
 def extract_task(
-    doc: Document, edition: Edition, spec: SectionSpec, elements: Sequence[Element]
+    doc: Document, edition: Edition, spec: SectionSpec, lines: Sequence[Line]
 ) -> SectionResult:
-    return extract_section(doc, edition, spec, elements)
+    return extract_section(doc, edition, spec, lines)
 
 
 @task(cache_policy=NO_CACHE)

@@ -1,4 +1,4 @@
-"""Appendix 2 IP-address datasets (CNNIC Tables 1–4)."""
+"""Appendix 2 IP-address datasets (CNNIC Tables 1–5)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.checks import equivalence_holds, one_total_per_source, parts_sum_to_total
+from schemas.checks import equivalence_holds, shares_sum_to_total
+from schemas.common import ProvinceRows, WithTotal
 from schemas.provenance import Provenance
 
 
@@ -34,22 +35,12 @@ class Ipv4ByRegion(Ipv4Counts):
         unique = ("source_sha256", "region")
 
 
-class Ipv4ByOrg(Ipv4Counts):
+class Ipv4ByOrg(Ipv4Counts, WithTotal):
     """IPv4 addresses per organisation (CNNIC Appendix 2 Table 2)."""
 
     organization: Series[str] = pa.Field(
         str_length={"min_value": 1}, description="organisation as printed"
     )
-
-    @pa.dataframe_check(name="one_total_per_source")
-    def one_total_per_source(cls, df: pd.DataFrame) -> Series[bool]:
-        """exactly one printed Total row per source"""
-        return Series(one_total_per_source(df))
-
-    @pa.dataframe_check(name="erratum_parts_sum_to_total")
-    def erratum_parts_sum_to_total(cls, df: pd.DataFrame) -> Series[bool]:
-        """printed Total = sum of the organisations"""
-        return Series(parts_sum_to_total(df, "addresses"))
 
     class Config:
         unique = ("source_sha256", "organization")
@@ -65,7 +56,7 @@ class Ipv6ByRegion(Provenance):
         unique = ("source_sha256", "region")
 
 
-class Ipv6ByOrg(Provenance):
+class Ipv6ByOrg(WithTotal):
     """IPv6 /32 blocks per organisation (CNNIC Appendix 2 Table 4)."""
 
     organization: Series[str] = pa.Field(
@@ -73,15 +64,24 @@ class Ipv6ByOrg(Provenance):
     )
     blocks_32: Series[int] = pa.Field(ge=0, description="IPv6 addresses in /32 blocks")
 
-    @pa.dataframe_check(name="one_total_per_source")
-    def one_total_per_source(cls, df: pd.DataFrame) -> Series[bool]:
-        """exactly one printed Total row per source"""
-        return Series(one_total_per_source(df))
-
-    @pa.dataframe_check(name="erratum_parts_sum_to_total")
-    def erratum_parts_sum_to_total(cls, df: pd.DataFrame) -> Series[bool]:
-        """printed Total = sum of the organisations"""
-        return Series(parts_sum_to_total(df, "blocks_32"))
-
     class Config:
         unique = ("source_sha256", "organization")
+
+
+class Ipv4ShareByProvince(ProvinceRows):
+    """Share of IPv4 addresses per province (CNNIC Appendix 2 Table 5)."""
+
+    share_pct: Series[float] = pa.Field(ge=0, le=100, description="percent as printed")
+
+    @pa.dataframe_check(name="one_total_per_source")
+    def one_total(cls, df: pd.DataFrame) -> Series[bool]:
+        """exactly one printed Total row per source"""
+        return Series(df.groupby("source_sha256")["is_total"].transform("sum") == 1)
+
+    @pa.dataframe_check(name="erratum_shares_sum_to_total")
+    def erratum_shares_sum_to_total(cls, df: pd.DataFrame) -> Series[bool]:
+        """printed Total = 100% = sum of the shares, within rounding"""
+        return Series(shares_sum_to_total(df))
+
+    class Config:
+        unique = ("source_sha256", "province")

@@ -2,7 +2,7 @@
 
 import re
 
-from extractors.ip_tables import ipv4_row
+from extractors.row_parsers import ipv4_row
 from extractors.spec import SectionSpec
 
 SPEC = SectionSpec(
@@ -13,7 +13,8 @@ SPEC = SectionSpec(
         r"^Table\s*\d+\s*Allocation\s+of\s+IPv4\s+Addresses\s+among\s+Organi[sz]ations",
         re.IGNORECASE,
     ),
-    header=("Organization Name", "Number of Addresses", "Equivalence"),
+    header=(r"Organi[sz]ation\s+Name", "Number of Addresses", "Equivalence"),
+    columns=3,
     parse_row=ipv4_row("organization"),
     description="IPv4 addresses of the Chinese mainland per holding organisation, with Total",
 )

@@ -2,7 +2,7 @@
 
 import re
 
-from extractors.ip_tables import ipv4_row
+from extractors.row_parsers import ipv4_row
 from extractors.spec import SectionSpec
 
 SPEC = SectionSpec(
@@ -10,7 +10,8 @@ SPEC = SectionSpec(
     dataset="ipv4_by_region",
     chapter="appendix-2",
     caption=re.compile(r"^Table\s*\d+\s*Number\s+of\s+IPv4\s+Addresses\b", re.IGNORECASE),
-    header=("Region", "Number of Addresses", "Equivalence"),
+    header=(r"\bRegion\b", "Number of Addresses", "Equivalence"),
+    columns=3,
     parse_row=ipv4_row("region"),
     description="IPv4 addresses held per region (Chinese mainland, Hong Kong, Macau, Taiwan)",
 )

@@ -2,7 +2,7 @@
 
 import re
 
-from extractors.ip_tables import ipv6_row
+from extractors.row_parsers import label_and_counts
 from extractors.spec import SectionSpec
 
 SPEC = SectionSpec(
@@ -13,7 +13,8 @@ SPEC = SectionSpec(
         r"^Table\s*\d+\s*Allocation\s+of\s+IPv6\s+Addresses\s+among\s+Organi[sz]ations",
         re.IGNORECASE,
     ),
-    header=("Organization Name", "Number of Addresses"),
-    parse_row=ipv6_row("organization"),
+    header=(r"Organi[sz]ation\s+Name", "Number of Addresses"),
+    columns=2,
+    parse_row=label_and_counts("organization", ("blocks_32",)),
     description="IPv6 addresses of the Chinese mainland per holding organisation (/32), with Total",
 )

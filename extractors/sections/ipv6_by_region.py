@@ -2,7 +2,7 @@
 
 import re
 
-from extractors.ip_tables import ipv6_row
+from extractors.row_parsers import label_and_counts
 from extractors.spec import SectionSpec
 
 SPEC = SectionSpec(
@@ -10,7 +10,8 @@ SPEC = SectionSpec(
     dataset="ipv6_by_region",
     chapter="appendix-2",
     caption=re.compile(r"^Table\s*\d+\s*Number\s+of\s+IPv6\s+Addresses\b", re.IGNORECASE),
-    header=("Region", "Number of Addresses"),
-    parse_row=ipv6_row("region"),
+    header=(r"\bRegion\b", "Number of Addresses"),
+    columns=2,
+    parse_row=label_and_counts("region", ("blocks_32",)),
     description="IPv6 address holdings per region, in /32 blocks",
 )
