@@ -3,8 +3,9 @@
 A table is a run of body rows (a label, then at least one number) whose usual number of
 cells is the spec's. Its header is the few lines right above the run. The spec's caption picks,
 among the runs whose header matches the spec's keywords, the nearest one (captions stand above
-or below their table). Later runs with the same number of cells continue it — across a page break, a footnote,
-its own caption, or a repeated header — until another caption, a different header, or a Total.
+or below their table). Later runs with the same number of cells continue it — across a page
+break, a footnote, its own caption, or a repeated header — until another caption, a different
+header, or a Total.
 """
 
 from __future__ import annotations

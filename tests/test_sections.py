@@ -143,3 +143,58 @@ def test_equivalence_mismatch_is_flagged_not_blocked() -> None:
 def test_cross_checks_quiet_on_the_real_edition(dataset: str) -> None:
     result = run_on(TEXT)[dataset]
     assert not [f for f in result.flags if "total" in f.check]
+
+
+def test_next_edition_application_table_other_periods_rows_and_numbers() -> None:
+    """Table 4 of a later edition: other periods in the header, rows reordered, one more row."""
+    text = edit(
+        (
+            "Dec. 2023\tRatio\tJun. 2024\tRatio\tGrowth Rate",
+            "Jun. 2024\tRatio\tDec. 2024\tRatio\tGrowth Rate",
+        ),
+        (
+            "\t(10,000)\tDec. 2023\t(10,000)\tJun. 2024",
+            "\t(10,000)\tJun. 2024\t(10,000)\tDec. 2024",
+        ),
+        ("between Dec. 2023 and\n\nJun. 2024", "between Jun. 2024 and\n\nDec. 2024"),
+        ("Instant Messaging\t105,963\t97.0%\t107,787\t98.0%\t1.7%\n", ""),
+        (
+            "Online Audio\t33,189\t30.4%\t31,976\t29.1%\t-3.7%\n",
+            "Online Audio\t33,189\t30.4%\t31,976\t29.1%\t-3.7%\n"
+            "Generative AI\t10,000\t9.2%\t22,000\t20.0%\t120.0%\n"
+            "Instant Messaging\t107,787\t98.0%\t108,000\t98.2%\t0.2%\n",
+        ),
+    )
+    result = run_on(text)["application_users"]
+    assert result.ok, result.structural
+    frame = result.frame
+    assert frame["application"].iloc[-4:].tolist() == [
+        "Generative AI",
+        "Generative AI",
+        "Instant Messaging",
+        "Instant Messaging",
+    ]
+    last = frame.iloc[-2:]
+    assert [d.date().isoformat() for d in last["period_end"]] == ["2024-06-30", "2024-12-31"]
+    assert last["users"].tolist() == [1_077_870_000, 1_080_000_000]
+    assert last["growth_pct"].iloc[1] == 0.2
+    ai = frame[frame["application"] == "Generative AI"]
+    assert ai["utilization_pct"].tolist() == [9.2, 20.0] and len(frame) == 32
+
+
+def test_province_table_reordered_with_other_numbers() -> None:
+    text = edit(
+        ("Beijing\t1972\nTianjin\t1157\n", "Tianjin\t1200\n"),
+        ("Xinjiang\t1950\n", "Xinjiang\t1950\nBeijing\t2001\n"),
+    )
+    result = run_on(text)["users_by_province"]
+    assert result.ok, result.structural
+    assert result.frame["province"].iloc[[0, -1]].tolist() == ["Tianjin", "Beijing"]
+    assert result.frame["users"].iloc[[0, -1]].tolist() == [12_000_000, 20_010_000]
+    assert {d.date().isoformat() for d in result.frame["period_end"]} == {"2023-12-31"}
+
+
+def test_unknown_province_spelling_is_structural() -> None:
+    result = run_on(edit(("Xinjiang\t1950\n", "Atlantis\t1950\n")))["users_by_province"]
+    assert not result.ok
+    assert "Atlantis" in result.structural[0] and "provinces.csv" in result.structural[0]
