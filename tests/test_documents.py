@@ -95,3 +95,38 @@ def test_pdf_without_text_layer_is_refused() -> None:
     pdf.save(buffer)
     with pytest.raises(DocumentError, match="no text layer"):
         parse_document("image-only.pdf", buffer.getvalue())
+
+
+GOOD_PAGE = "截至2023年底，5G基站数达337.7万个，同比增长46.1%。" * 3
+GARBLED = {
+    "(cid:NN) glyph codes": "(cid:12)(cid:34)(cid:56)(cid:78) (cid:90)(cid:11)(cid:13)" * 2,
+    "replacement or private-use characters": "\ufffd\ufffd\ufffd\ufffd 中国互联网发展报告 " * 3,
+    "implausible script": "ÖÐ¹ú»¥ÁªÍø·¢Õ¹±¨¸æ ½ØÖÁ2023Äêµ×" * 2,
+}
+
+
+@pytest.mark.parametrize("reason", sorted(GARBLED))
+def test_garbled_page_is_named(reason: str) -> None:
+    from extractors.document import page_problem, text_layer_error
+
+    assert page_problem(GOOD_PAGE) is None
+    assert reason in (page_problem(GARBLED[reason]) or "")
+    message = text_layer_error((GOOD_PAGE, GOOD_PAGE, GARBLED[reason], GOOD_PAGE))
+    assert message is not None and "pages 3 of 4" in message and reason in message
+
+
+def test_mostly_empty_text_layer_is_refused_a_few_blank_pages_are_not() -> None:
+    from extractors.document import text_layer_error
+
+    assert text_layer_error((GOOD_PAGE, "", GOOD_PAGE, GOOD_PAGE)) is None
+    message = text_layer_error(("", " ", GOOD_PAGE, "", "\n"))
+    assert message == (
+        "unusable text layer on pages 1-2, 4-5 of 5 (no text): fonts without ToUnicode maps?"
+    )
+
+
+def test_real_pdfs_have_usable_text_layers() -> None:
+    from extractors.document import text_layer_error
+
+    for path in (REPORTS["pdf"], RAW / "reports" / "isc-2024-zh.pdf", CSRC_PDF):
+        assert text_layer_error(load(path).pages) is None
