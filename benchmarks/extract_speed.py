@@ -23,7 +23,7 @@ from pathlib import Path
 import pdfplumber
 
 from extractors.document import parse_document
-from extractors.extract import extract_section
+from extractors.extract import run_section
 from extractors.layout import document_lines
 from extractors.recognise import recognise
 from extractors.sections import specs_for
@@ -44,8 +44,8 @@ def cninet(data: bytes) -> int:
     doc = parse_document("report.pdf", data)
     edition = recognise(doc)
     specs = specs_for(edition.kind, edition.lang)
-    elements = document_lines(doc, [spec.caption for spec in specs])
-    results = [extract_section(doc, edition, spec, elements) for spec in specs]
+    elements = document_lines(doc, [c for spec in specs for c in spec.captions])
+    results = [run_section(doc, edition, spec, elements) for spec in specs]
     assert all(result.ok for result in results), [r.failures for r in results]
     return sum(len(result.frame) for result in results)
 

@@ -12,12 +12,12 @@ import pandas as pd
 from cninet.settings import code_version
 from cninet.store import Published
 from extractors.document import Document, DocumentError
-from extractors.extract import SectionResult
+from extractors.extract import PendingFlag, SectionResult
 from extractors.recognise import Edition, UnrecognisedDocument, recognise
 from extractors.sections import specs_for
-from extractors.spec import SectionSpec
+from extractors.spec import Section
 from schemas.cross import cross_check
-from schemas.validate import Flag, Validated, validate_dataset
+from schemas.validate import Flag, Validated, add_flags, make_flag, row_at, validate_dataset
 
 SOURCE_SUFFIXES = (".pdf", ".txt")
 
@@ -88,32 +88,54 @@ def recognise_or_reject(doc: Document) -> Edition | str:
         return str(exc)
 
 
-def section_specs(
-    edition: Edition, sections: frozenset[str] | None = None
-) -> tuple[SectionSpec, ...]:
+def section_specs(edition: Edition, sections: frozenset[str] | None = None) -> tuple[Section, ...]:
     return specs_for(edition.kind, edition.lang, sections=sections)
 
 
-def dataset_frames(results: Sequence[SectionResult]) -> dict[str, tuple[pd.DataFrame, list[str]]]:
-    """Per dataset: the rows of its sections, and the failures that block it."""
-    frames: dict[str, tuple[pd.DataFrame, list[str]]] = {}
+@dataclass
+class DatasetParts:
+    """The rows one source gives a dataset (from all its sections), what blocks them, and the
+    errata the extractors saw (row indexes into ``frame``)."""
+
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    failures: list[str] = field(default_factory=list)
+    pending: list[PendingFlag] = field(default_factory=list)
+
+    def add(self, result: SectionResult) -> None:
+        self.failures += result.failures
+        if result.ok:
+            offset = len(self.frame)
+            self.pending += [(offset + i, check, msg) for i, check, msg in result.pending_flags]
+            self.frame = pd.concat([self.frame, result.frame], ignore_index=True)
+
+
+def dataset_parts(results: Sequence[SectionResult]) -> dict[str, DatasetParts]:
+    parts: dict[str, DatasetParts] = {}
     for result in results:
-        frame, failures = frames.get(result.spec.dataset, (pd.DataFrame(), []))
-        frames[result.spec.dataset] = (
-            pd.concat([frame, result.frame], ignore_index=True) if result.ok else frame,
-            [*failures, *result.failures],
-        )
-    return frames
+        parts.setdefault(result.dataset, DatasetParts()).add(result)
+    return parts
+
+
+def with_pending(validated: Validated, pending: Sequence[PendingFlag]) -> Validated:
+    if not validated.ok or not pending:
+        return validated
+    frame = add_flags(validated.frame, {index: [check] for index, check, _ in pending})
+    flags = [
+        make_flag(validated.dataset, check, message, row_at(frame, index))
+        for index, check, message in pending
+    ]
+    return Validated(validated.dataset, frame, (*validated.flags, *flags))
 
 
 def validate_source(results: Sequence[SectionResult], run_id: str) -> dict[str, Validated]:
     """Validate each dataset of one source, then the report-level cross checks."""
     validated: dict[str, Validated] = {}
-    for dataset, (frame, failures) in dataset_frames(results).items():
-        if failures:
-            validated[dataset] = Validated(dataset, frame, structural=tuple(failures))
+    for dataset, parts in dataset_parts(results).items():
+        if parts.failures:
+            validated[dataset] = Validated(dataset, parts.frame, structural=tuple(parts.failures))
         else:
-            validated[dataset] = validate_dataset(dataset, frame.assign(run_id=run_id))
+            checked = validate_dataset(dataset, parts.frame.assign(run_id=run_id))
+            validated[dataset] = with_pending(checked, parts.pending)
     return cross_check(validated)
 
 

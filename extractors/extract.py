@@ -12,17 +12,25 @@ from extractors.cells import CellError, is_total_label, split_notes
 from extractors.document import Document
 from extractors.layout import Line
 from extractors.locate import SectionNotFound, locate_table
+from extractors.narrative import Fact, consolidate
 from extractors.recognise import Edition
-from extractors.spec import SectionSpec
+from extractors.spec import Section, SectionSpec, TextSpec
+
+# (row index, check name, message): an erratum the extractor itself saw (e.g. two mentions of
+# one figure that disagree); validation turns it into a flag on that row.
+PendingFlag = tuple[int, str, str]
+TEXT_CAPTION = "(report text)"
 
 
 @dataclass(frozen=True)
 class SectionResult:
     """Rows extracted for one section from one source, and every structural failure met."""
 
-    spec: SectionSpec
+    section: str
+    dataset: str
     frame: pd.DataFrame
     failures: tuple[str, ...] = field(default=())
+    pending_flags: tuple[PendingFlag, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
@@ -45,19 +53,22 @@ def row_values(spec: SectionSpec, row: Line) -> dict[str, Any]:
 
 
 def provenance(
-    doc: Document, edition: Edition, spec: SectionSpec, caption: str, row: Line
+    doc: Document,
+    edition: Edition,
+    extractor: str,
+    caption: str,
+    page: int | None,
+    line: int | None,
 ) -> dict[str, Any]:
     return {
         "source_sha256": doc.sha256,
         "source_path": doc.path,
         "source_format": doc.format,
         "edition": edition.edition,
-        "period_end": pd.Timestamp(spec.period(edition)),
-        "page": row.page,
-        "line": row.line,
+        "page": page,
+        "line": line,
         "caption": caption,
-        "raw": "\t".join(row.cells),
-        "extractor": spec.extractor,
+        "extractor": extractor,
     }
 
 
@@ -68,7 +79,7 @@ def extract_section(
     try:
         table = locate_table(lines, spec)
     except SectionNotFound as exc:
-        return SectionResult(spec, pd.DataFrame(), (str(exc),))
+        return SectionResult(spec.id, spec.dataset, pd.DataFrame(), (str(exc),))
     records: list[dict[str, Any]] = []
     failures: list[str] = []
     for row in table.body:
@@ -77,7 +88,15 @@ def extract_section(
         except CellError as exc:
             failures.append(f"{spec.id}: {where(row)}: {exc} in row {'|'.join(row.cells)!r}")
             continue
-        records.append({**provenance(doc, edition, spec, table.caption, row), **values})
+        where_printed = provenance(doc, edition, spec.extractor, table.caption, row.page, row.line)
+        records.append(
+            {
+                **where_printed,
+                "period_end": pd.Timestamp(spec.period(edition)),
+                "raw": "\t".join(row.cells),
+                **values,
+            }
+        )
     frame = pd.DataFrame.from_records(records)
     if spec.tidy is not None and not failures:
         try:
@@ -86,4 +105,52 @@ def extract_section(
             failures.append(f"{spec.id}: {exc} (header {table.header_text!r})")
     if not failures:
         frame["quality_flags"] = [[] for _ in range(len(frame))]
-    return SectionResult(spec, frame, tuple(failures))
+    return SectionResult(spec.id, spec.dataset, frame, tuple(failures))
+
+
+def fact_record(doc: Document, edition: Edition, spec: TextSpec, fact: Fact) -> dict[str, Any]:
+    return {
+        **provenance(doc, edition, spec.extractor, TEXT_CAPTION, fact.page, fact.line),
+        "period_end": pd.Timestamp(fact.period_end),
+        "raw": fact.raw,
+        "indicator_id": fact.indicator_id,
+        "value": fact.value,
+        "unit": fact.unit,
+        "value_base": fact.value_base,
+        "qualifier": fact.qualifier,
+        "source_kind": spec.source_kind,
+        "lang": spec.lang,
+        "quote": fact.quote,
+        "is_total": False,
+        "notes": [],
+        "quality_flags": [],
+    }
+
+
+def disagreement(kept: Fact, other: Fact) -> str:
+    where_other = f"page {other.page}" if other.page is not None else f"line {other.line}"
+    return f"{kept.raw} here, but {other.raw} at {where_other}: {other.quote[:120]}"
+
+
+def extract_text_section(doc: Document, edition: Edition, spec: TextSpec) -> SectionResult:
+    """One row per indicator and period (its most precise mention), plus unmatched figures."""
+    facts = list(spec.facts(doc, edition))
+    kept, conflicts = consolidate(facts)
+    unmatched = [fact for fact in facts if fact.indicator_id is None]
+    rows = kept + unmatched
+    frame = pd.DataFrame.from_records([fact_record(doc, edition, spec, f) for f in rows])
+    position = {id(fact): index for index, fact in enumerate(rows)}
+    pending = tuple(
+        (position[id(best)], "erratum_text_mentions_disagree", disagreement(best, other))
+        for best, other in conflicts
+    )
+    return SectionResult(spec.id, spec.dataset, frame, (), pending)
+
+
+def run_section(
+    doc: Document, edition: Edition, spec: Section, lines: Sequence[Line]
+) -> SectionResult:
+    """Extract one section of any kind."""
+    if isinstance(spec, TextSpec):
+        return extract_text_section(doc, edition, spec)
+    return extract_section(doc, edition, spec, lines)

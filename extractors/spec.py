@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from extractors.document import Document
 from extractors.recognise import Edition
 
 RowParser = Callable[[Sequence[str]], Mapping[str, Any]]
@@ -80,3 +81,43 @@ class SectionSpec:
     @property
     def extractor(self) -> str:
         return f"{self.id}@{self.version}"
+
+    @property
+    def captions(self) -> tuple[re.Pattern[str], ...]:
+        return (self.caption,)
+
+
+@dataclass(frozen=True)
+class TextSpec:
+    """Figures stated in sentences: ``facts`` reads a document's running text.
+
+    The facts (extractors.narrative.Fact) are kept one per indicator and period, the most
+    precisely printed mention; mentions that disagree beyond their rounding are flagged.
+    """
+
+    id: str
+    dataset: str
+    chapter: str
+    facts: Callable[[Document, Edition], Sequence[Any]]
+    source_kind: str
+    doc_kind: str = "cnnic"
+    lang: str = "en"
+    version: str = "1"
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not SPEC_ID_RE.match(self.id):
+            raise SpecError(f"section id {self.id!r} must be lower_snake_case")
+        if not CHAPTER_RE.match(self.chapter):
+            raise SpecError(f"{self.id}: chapter {self.chapter!r} must be lower-kebab-case")
+
+    @property
+    def extractor(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    @property
+    def captions(self) -> tuple[re.Pattern[str], ...]:
+        return ()
+
+
+Section = SectionSpec | TextSpec

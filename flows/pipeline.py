@@ -27,10 +27,10 @@ from cninet.process import (
 from cninet.report import write_report
 from cninet.store import Published, publish
 from extractors.document import Document, DocumentError, load_document
-from extractors.extract import SectionResult, extract_section
+from extractors.extract import SectionResult, run_section
 from extractors.layout import Line, document_lines
 from extractors.recognise import Edition
-from extractors.spec import SectionSpec
+from extractors.spec import Section
 from schemas.validate import Validated
 
 
@@ -43,15 +43,15 @@ def load_task(path: Path) -> Document | SourceOutcome:
 
 
 @task(cache_policy=NO_CACHE)
-def layout_task(doc: Document, specs: Sequence[SectionSpec]) -> list[Line]:
-    return document_lines(doc, [spec.caption for spec in specs])
+def layout_task(doc: Document, specs: Sequence[Section]) -> list[Line]:
+    return document_lines(doc, [c for spec in specs for c in spec.captions])
 
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{spec.id}")
 def extract_task(
-    doc: Document, edition: Edition, spec: SectionSpec, lines: Sequence[Line]
+    doc: Document, edition: Edition, spec: Section, lines: Sequence[Line]
 ) -> SectionResult:
-    return extract_section(doc, edition, spec, lines)
+    return run_section(doc, edition, spec, lines)
 
 
 @task(cache_policy=NO_CACHE)

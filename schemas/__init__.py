@@ -12,6 +12,7 @@ from schemas.chapter_tables import (
     DomainsByTld,
     UsersByProvince,
 )
+from schemas.indicators import Indicators
 from schemas.ip_addresses import (
     Ipv4ByOrg,
     Ipv4ByRegion,
@@ -33,6 +34,7 @@ DATASETS: dict[str, type[pa.DataFrameModel]] = {
     "ipv4_share_by_province": Ipv4ShareByProvince,
     "domains_by_province": DomainsByProvince,
     "users_by_province": UsersByProvince,
+    "indicators": Indicators,
 }
 
 # Columns that identify a row within one source (natural key besides source_sha256).
@@ -48,4 +50,5 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "ipv4_share_by_province": ("province",),
     "domains_by_province": ("province",),
     "users_by_province": ("province",),
+    "indicators": ("indicator_id", "period_end", "quote"),
 }

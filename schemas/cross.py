@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from extractors.narrative import resolution
 from schemas import NATURAL_KEYS
 from schemas.validate import Flag, Validated, add_flags, make_flag, row_at
 
@@ -117,6 +118,84 @@ CROSS_CHECKS: tuple[Agreement, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Restated:
+    """A figure the report states in a sentence and prints in a table: they must agree within
+    the rounding of the sentence (half its last printed digit), for the same period."""
+
+    indicator: str
+    table: Pick
+
+    @property
+    def name(self) -> str:
+        return f"text_{self.indicator}_vs_{self.table.dataset}"
+
+    @property
+    def flag(self) -> str:
+        return "erratum_text_differs_from_table"
+
+    @property
+    def datasets(self) -> tuple[str, str]:
+        return ("indicators", self.table.dataset)
+
+
+APPLICATIONS = (
+    "instant_messaging", "online_video", "short_video", "online_payment", "online_shopping",
+    "search_engine", "online_news", "live_streaming", "online_music", "online_meal_ordering",
+    "online_literature", "online_car_hailing", "online_travel_booking", "online_medical",
+    "online_audio",
+)  # fmt: skip
+
+
+def application_label(slug: str) -> str:
+    return "^" + r"[\s-]*".join(slug.split("_"))
+
+
+RESTATED: tuple[Restated, ...] = (
+    Restated("ipv4_addresses", Pick("basic_resources", "value_base", r"^IPv4$")),
+    Restated("ipv6_blocks_32", Pick("basic_resources", "value_base", r"^IPv6$")),
+    Restated("active_ipv6_users", Pick("basic_resources", "value_base", r"active IPv6 users")),
+    Restated("domain_names", Pick("domains_by_tld", "domains", TOTAL)),
+    Restated("cn_domain_names", Pick("cn_domains_by_level", "domains", TOTAL)),
+    Restated("com_domain_names", Pick("domains_by_tld", "domains", r"^\.COM$")),
+    Restated("zhongguo_domain_names", Pick("domains_by_tld", "domains", r"^\.中国$")),
+    Restated("new_gtld_domain_names", Pick("domains_by_tld", "domains", r"^New gTLD")),
+    Restated("base_stations", Pick("basic_resources", "value_base", r"base stations")),
+    Restated("broadband_ports", Pick("basic_resources", "value_base", r"broadband access ports")),
+    Restated("fiber_length_km", Pick("basic_resources", "value_base", r"fib(er|re) optic")),
+    *(
+        Restated(f"{app}_users", Pick("application_users", "users", application_label(app)))
+        for app in APPLICATIONS
+    ),
+    *(
+        Restated(
+            f"{app}_share_pct",
+            Pick("application_users", "utilization_pct", application_label(app)),
+        )
+        for app in APPLICATIONS
+    ),
+)
+
+
+def run_restated(check: Restated, frames: Mapping[str, pd.DataFrame]) -> list[Finding]:
+    text = frames["indicators"]
+    table = check.table.rows(frames[check.table.dataset])
+    findings: list[Finding] = []
+    for index, row in text[text["indicator_id"] == check.indicator].iterrows():
+        same_period = table[table["period_end"] == row["period_end"]]
+        if same_period.empty:
+            continue  # the table prints another period: nothing to compare
+        printed = float(same_period[check.table.column].iloc[0])
+        slack = resolution(str(row["raw"]), float(row["value"]), float(row["value_base"])) / 2
+        if abs(float(row["value_base"]) - printed) > slack * (1 + 1e-9):
+            message = (
+                f"text says {row['raw']} ({float(row['value_base']):,.6g}), but "
+                f"{check.table.describe()} = {printed:,.6g}"
+            )
+            findings.append(("indicators", int(str(index)), message))
+    return findings
+
+
 def figure(pick: Pick, frame: pd.DataFrame) -> float | None:
     rows = pick.rows(frame)
     if rows.empty:
@@ -143,13 +222,20 @@ def run_agreement(check: Agreement, frames: Mapping[str, pd.DataFrame]) -> list[
     return findings
 
 
+def run_check(check: Agreement | Restated, frames: Mapping[str, pd.DataFrame]) -> list[Finding]:
+    if isinstance(check, Restated):
+        return run_restated(check, frames)
+    return run_agreement(check, frames)
+
+
 def cross_check(validated: Mapping[str, Validated]) -> dict[str, Validated]:
     """Run every cross check whose datasets all validated; add their flags to the rows."""
     out = dict(validated)
-    for check in CROSS_CHECKS:
+    checks: tuple[Agreement | Restated, ...] = (*CROSS_CHECKS, *RESTATED)
+    for check in checks:
         if not all(name in out and out[name].ok for name in check.datasets):
             continue
-        for dataset, index, message in run_agreement(
+        for dataset, index, message in run_check(
             check, {name: out[name].frame for name in check.datasets}
         ):
             current = out[dataset]

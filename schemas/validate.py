@@ -62,7 +62,7 @@ def failure_lines(dataset: str, error: SchemaErrors) -> tuple[str, ...]:
 
 
 def row_label(row: pd.Series) -> str:
-    for column in ("region", "organization", "category", "province", "application"):
+    for column in ("region", "organization", "category", "province", "application", "indicator_id"):
         if column in row.index:
             return str(row[column])
     return ""

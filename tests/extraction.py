@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cninet.process import validate_source
 from extractors.document import Document, parse_document
-from extractors.extract import SectionResult, extract_section
+from extractors.extract import SectionResult, run_section
 from extractors.layout import document_lines
 from extractors.recognise import recognise
 from extractors.sections import specs_for
@@ -17,8 +17,8 @@ from schemas.validate import Validated
 def extract_document(doc: Document) -> dict[str, SectionResult]:
     edition = recognise(doc)
     specs = specs_for(edition.kind, edition.lang)
-    elements = document_lines(doc, [spec.caption for spec in specs])
-    return {spec.id: extract_section(doc, edition, spec, elements) for spec in specs}
+    elements = document_lines(doc, [c for spec in specs for c in spec.captions])
+    return {spec.id: run_section(doc, edition, spec, elements) for spec in specs}
 
 
 def validate_document(doc: Document) -> dict[str, Validated]:

@@ -6,17 +6,17 @@ import importlib
 import pkgutil
 from functools import cache
 
-from extractors.spec import SectionSpec, SpecError
+from extractors.spec import Section, SectionSpec, SpecError, TextSpec
 
 
 @cache
-def all_specs() -> tuple[SectionSpec, ...]:
+def all_specs() -> tuple[Section, ...]:
     """Every ``SPEC`` defined by a module in this package, ordered by id; ids must be unique."""
-    specs: dict[str, SectionSpec] = {}
+    specs: dict[str, Section] = {}
     for module_info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         spec = getattr(module, "SPEC", None)
-        if not isinstance(spec, SectionSpec):
+        if not isinstance(spec, SectionSpec | TextSpec):
             raise SpecError(f"section module {module_info.name} defines no SPEC")
         if spec.id in specs:
             raise SpecError(f"section id {spec.id!r} defined twice")
@@ -29,7 +29,7 @@ def specs_for(
     lang: str,
     sections: frozenset[str] | None = None,
     chapters: frozenset[str] | None = None,
-) -> tuple[SectionSpec, ...]:
+) -> tuple[Section, ...]:
     """Specs that apply to a document kind and language, optionally narrowed."""
     return tuple(
         spec
