@@ -37,7 +37,7 @@ def render_report(result: RunResult) -> str:
         edition = source.edition
         out.append(
             f"| {md(source.path)} | {source.status} | {edition.edition if edition else ''} | "
-            f"{edition.published.strftime('%Y-%m') if edition else ''} | "
+            f"{edition.published.strftime('%Y-%m') if edition and edition.published else ''} | "
             f"{edition.period_end if edition else ''} | {md(source.reason)} |"
         )
     out += ["", "## Datasets published", "", "| dataset | rows | Delta version | new commit |"]

@@ -36,6 +36,7 @@ CNNIC_TITLE_EN = re.compile(
     r"China['’]?s\s+Internet\s+Development",
     re.IGNORECASE,
 )
+ISC_TITLE = re.compile(r"中国互联网发展报告\s*[（(]\s*(?P<year>(?:19|20)\d{2})\s*[)）]")
 CNNIC_TITLE_ZH = re.compile(r"第\s*(?P<edition>\d{1,3})\s*次\s*《?\s*中国互联网络发展状况统计报告")
 PUBLISHED_EN = re.compile(r"^\s*" + MONTH_RE + r"\s+(?P<year>(?:19|20)\d{2})\s*$", re.I | re.M)
 PUBLISHED_ZH = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年\s*(?P<month>\d{1,2})\s*月\s*$", re.M)
@@ -62,7 +63,7 @@ class Edition:
     kind: str
     lang: str
     edition: int
-    published: date
+    published: date | None
     period_end: date
 
 
@@ -89,9 +90,23 @@ def find_cutoff(text: str, lang: str) -> date | None:
     return date(int(match["year"]), month_number(match["month"]), int(match["day"]))
 
 
+def recognise_isc(head: str) -> Edition | None:
+    """Internet Society of China annual report 中国互联网发展报告（YYYY）: the edition is the
+    report's year, its figures describe the year before (period_end = 31 Dec of that year)."""
+    match = ISC_TITLE.search(head)
+    if match is None:
+        return None
+    year = int(match["year"])
+    return Edition("isc", "zh", year, None, date(year - 1, 12, 31))
+
+
 def recognise(doc: Document) -> Edition:
-    """Identify a CNNIC Statistical Report edition, or raise UnrecognisedDocument."""
+    """Identify a CNNIC Statistical Report edition or an ISC annual report, or raise
+    UnrecognisedDocument."""
     head = title_text(doc)
+    isc = recognise_isc(head)
+    if isc is not None:
+        return isc
     for lang, title in (("en", CNNIC_TITLE_EN), ("zh", CNNIC_TITLE_ZH)):
         match = title.search(head)
         if match is None:
@@ -106,5 +121,5 @@ def recognise(doc: Document) -> Edition:
             )
         return Edition("cnnic", lang, int(match["edition"]), published, period_end)
     raise UnrecognisedDocument(
-        "not a known report (no CNNIC Statistical Report title at its start)"
+        "not a known report (no CNNIC Statistical Report or ISC annual report title at its start)"
     )

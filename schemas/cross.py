@@ -196,6 +196,36 @@ def run_restated(check: Restated, frames: Mapping[str, pd.DataFrame]) -> list[Fi
     return findings
 
 
+@dataclass(frozen=True)
+class ShareOfUsers:
+    """Table 4's utilisation = users ÷ the internet users the text states for that period
+    (±0.1 pp); periods without a stated total are left to the schema's own check."""
+
+    name: str = "utilization_vs_internet_users"
+    flag: str = "erratum_utilization_vs_internet_users"
+    datasets: tuple[str, str] = ("application_users", "indicators")
+    tolerance_pp: float = 0.1
+
+
+def run_share_of_users(check: ShareOfUsers, frames: Mapping[str, pd.DataFrame]) -> list[Finding]:
+    text = frames["indicators"]
+    totals = text[text["indicator_id"] == "internet_users"]
+    base = dict(zip(totals["period_end"], totals["value_base"], strict=True))
+    findings: list[Finding] = []
+    for index, row in frames["application_users"].iterrows():
+        internet_users = base.get(row["period_end"])
+        if internet_users is None:
+            continue
+        computed = float(row["users"]) / float(internet_users) * 100
+        if abs(computed - float(row["utilization_pct"])) > check.tolerance_pp:
+            message = (
+                f"utilisation {row['utilization_pct']}% printed, but {int(row['users']):,} ÷ "
+                f"{float(internet_users):,.0f} internet users = {computed:.2f}%"
+            )
+            findings.append(("application_users", int(str(index)), message))
+    return findings
+
+
 def figure(pick: Pick, frame: pd.DataFrame) -> float | None:
     rows = pick.rows(frame)
     if rows.empty:
@@ -222,16 +252,21 @@ def run_agreement(check: Agreement, frames: Mapping[str, pd.DataFrame]) -> list[
     return findings
 
 
-def run_check(check: Agreement | Restated, frames: Mapping[str, pd.DataFrame]) -> list[Finding]:
+CrossCheck = Agreement | Restated | ShareOfUsers
+
+
+def run_check(check: CrossCheck, frames: Mapping[str, pd.DataFrame]) -> list[Finding]:
     if isinstance(check, Restated):
         return run_restated(check, frames)
+    if isinstance(check, ShareOfUsers):
+        return run_share_of_users(check, frames)
     return run_agreement(check, frames)
 
 
 def cross_check(validated: Mapping[str, Validated]) -> dict[str, Validated]:
     """Run every cross check whose datasets all validated; add their flags to the rows."""
     out = dict(validated)
-    checks: tuple[Agreement | Restated, ...] = (*CROSS_CHECKS, *RESTATED)
+    checks: tuple[CrossCheck, ...] = (*CROSS_CHECKS, *RESTATED, ShareOfUsers())
     for check in checks:
         if not all(name in out and out[name].ok for name in check.datasets):
             continue

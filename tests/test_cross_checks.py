@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.cross import CROSS_CHECKS, RESTATED, SUM, Agreement, Restated, cross_check
+from schemas.cross import (
+    CROSS_CHECKS,
+    RESTATED,
+    SUM,
+    Agreement,
+    Restated,
+    ShareOfUsers,
+    cross_check,
+)
 from schemas.validate import Validated
 from tests.conftest import REPORTS
 from tests.extraction import validated
@@ -106,3 +114,16 @@ def test_restated_check_fires_when_the_table_differs(check: Restated) -> None:
     flags = [f for f in cross_check(results)["indicators"].flags if f.check == check.flag]
     assert [f.label for f in flags] == [check.indicator]
     assert "text says" in flags[0].message
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "txt"])
+def test_utilization_against_stated_internet_users(fmt: str) -> None:
+    """Jun. 2024 shares = users ÷ 1.09967 billion (±0.1 pp): quiet as printed, fires if off."""
+    results = {name: Validated(name, v.frame) for name, v in validated(REPORTS[fmt]).items()}
+    check = ShareOfUsers()
+    assert flagged(cross_check(results), check.flag) == []
+    apps = results["application_users"].frame.copy()
+    june = (apps["application"] == "Search Engine") & (apps["period_end"] == "2024-06-30")
+    apps.loc[june, "utilization_pct"] = 75.2  # printed 75.0; 82,440 ÷ 109,967 = 74.97%
+    results["application_users"] = Validated("application_users", apps)
+    assert flagged(cross_check(results), check.flag) == ["Search Engine"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -37,17 +36,17 @@ def test_csrc_pdf_is_rejected_with_a_reason() -> None:
         recognise(doc)
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        RAW / "reports" / "isc-2024-zh.pdf",
-        RAW / "news" / "2025-01-china-boasts-1.1-billion-internet-users.txt",
-    ],
-    ids=["isc", "news"],
-)
-def test_other_sources_are_not_taken_for_cnnic(path: Path) -> None:
+def test_news_text_is_not_taken_for_a_report() -> None:
     with pytest.raises(UnrecognisedDocument):
-        recognise(load(path))
+        recognise(load(RAW / "news" / "2025-01-china-boasts-1.1-billion-internet-users.txt"))
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "txt"])
+def test_isc_report_and_its_reporting_year(suffix: str) -> None:
+    # 中国互联网发展报告（2024）: the 2024 report, figures for the year 2023
+    edition = recognise(load(RAW / "reports" / f"isc-2024-zh.{suffix}"))
+    assert (edition.kind, edition.lang, edition.edition) == ("isc", "zh", 2024)
+    assert edition.period_end == date(2023, 12, 31) and edition.published is None
 
 
 def test_cutoff_missing_is_refused() -> None:
