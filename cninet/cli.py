@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,6 +13,7 @@ from cninet import prefect_env
 
 prefect_env.configure()
 
+import pandas as pd  # noqa: E402
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: E402
@@ -19,6 +21,7 @@ from rich.table import Table  # noqa: E402
 
 from cninet import progress  # noqa: E402
 from cninet.settings import CURATED_ENV, RAW_ENV  # noqa: E402
+from cninet.store import cell_text  # noqa: E402
 from schemas import DATASETS  # noqa: E402
 
 if TYPE_CHECKING:  # avoids importing prefect before a command needs it
@@ -101,6 +104,42 @@ def source_problems(result: RunResult, explicit: set[str]) -> list[str]:
     ]
 
 
+def execute(settings: Context, call: Callable[[float], RunResult], explicit: set[str]) -> None:
+    """Run a flow with a progress bar, print the summary, exit non-zero on any problem."""
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        progress.install(RichHook(bar))
+        try:
+            with prefect_env.local_run_settings():
+                result = call(started)
+        except Exception as exc:  # the flow failed: one line, non-zero, tables stay consistent
+            raise fail(f"run failed: {type(exc).__name__}: {one_line(exc)}") from None
+        finally:
+            progress.install(None)
+    elapsed = time.perf_counter() - started
+    out.print(summary_table(result))
+    for source in result.sources:
+        if source.status != "extracted" and source.path not in explicit and source.reason:
+            out.print(f"[dim]{source.status} {source.path}: {source.reason}[/]", highlight=False)
+    startup = f"{result.prefect_startup_s:.1f} s" if result.prefect_startup_s else "n/a"
+    out.print(
+        f"{len(result.flags)} source errata flagged; quality report: {result.report_path}",
+        highlight=False,
+    )
+    out.print(f"[dim]wall {elapsed:.1f} s, of which Prefect start-up {startup}[/]")
+    problems = source_problems(result, explicit) + list(result.structural)
+    for line in problems:
+        err.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+    if problems:
+        raise typer.Exit(1)
+
+
 @app.command()
 def run(
     ctx: typer.Context,
@@ -123,41 +162,141 @@ def run(
         raise fail(f"raw folder not found: {raw}", 2)
     explicit = {display_path(p) for p in targets if p.is_file()}
     files = [f for p in targets for f in (discover_sources(p) if p.is_dir() else [p])]
-    started = time.perf_counter()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
-        progress.install(RichHook(bar))
-        try:
-            with prefect_env.local_run_settings():
-                if targets:
-                    result = process_sources(files, settings.curated, started=started)
-                else:
-                    result = process_raw(raw, settings.curated, started=started)
-        except Exception as exc:  # the flow failed: one line, non-zero, tables stay consistent
-            raise fail(f"run failed: {type(exc).__name__}: {one_line(exc)}") from None
-        finally:
-            progress.install(None)
-    elapsed = time.perf_counter() - started
-    out.print(summary_table(result))
-    for source in result.sources:
-        if source.status == "skipped" and source.path not in explicit:
-            out.print(f"[dim]skipped {source.path}: {source.reason}[/]", highlight=False)
-    startup = f"{result.prefect_startup_s:.1f} s" if result.prefect_startup_s else "n/a"
+    if targets:
+        execute(settings, lambda t: process_sources(files, settings.curated, started=t), explicit)
+    else:
+        execute(settings, lambda t: process_raw(raw, settings.curated, started=t), explicit)
+
+
+@app.command()
+def rerun(
+    ctx: typer.Context,
+    edition: Annotated[int, typer.Option(help="Edition whose sources to re-extract.")],
+    chapter: Annotated[
+        list[str] | None, typer.Option(help="Chapter(s) as named in the section specs.")
+    ] = None,
+    section: Annotated[list[str] | None, typer.Option(help="Section id(s).")] = None,
+    raw: Annotated[Path, typer.Option(envvar=RAW_ENV, help="Folder of raw inputs.")] = Path("raw"),
+) -> None:
+    """Re-extract some sections of one edition and publish only the datasets they feed."""
+    from extractors.sections import all_specs
+    from flows.pipeline import rerun_sections
+
+    settings: Context = ctx.obj
+    specs = all_specs()
+    if not chapter and not section:
+        raise fail("name at least one --chapter or --section", 2)
+    unknown = sorted(set(chapter or []) - {s.chapter for s in specs}) + sorted(
+        set(section or []) - {s.id for s in specs}
+    )
+    if unknown:
+        chapters = ", ".join(sorted({s.chapter for s in specs}))
+        raise fail(f"unknown chapter/section: {', '.join(unknown)} (chapters: {chapters})", 2)
+    chosen = frozenset(
+        s.id for s in specs if s.chapter in set(chapter or []) or s.id in set(section or [])
+    )
+    if not raw.is_dir():
+        raise fail(f"raw folder not found: {raw}", 2)
+    execute(
+        settings,
+        lambda t: rerun_sections(raw, settings.curated, edition, chosen, started=t),
+        set(),
+    )
+
+
+@app.command()
+def versions(
+    ctx: typer.Context, dataset: Annotated[str, typer.Argument(help="Dataset name.")]
+) -> None:
+    """Every version of a dataset: time, run id, sources, sections, rows."""
+    from cninet.versions import versions as list_versions
+
+    settings: Context = ctx.obj
+    check_dataset(dataset)
+    found = list_versions(settings.curated, dataset)
+    if not found:
+        raise fail(f"{dataset} has never been published under {settings.curated}")
+    table = Table(title=dataset)
+    for column in ("version", "time (UTC)", "run id", "sources", "sections", "rows"):
+        table.add_column(column)
+    for info in found:
+        table.add_row(
+            str(info.version),
+            info.time.strftime("%Y-%m-%d %H:%M:%S"),
+            info.run_id,
+            "\n".join(info.sources),
+            ", ".join(info.sections),
+            str(info.rows),
+        )
+    out.print(table)
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    dataset: Annotated[str, typer.Argument(help="Dataset name.")],
+    from_version: Annotated[int, typer.Option("--from", help="Older version.")],
+    to_version: Annotated[int | None, typer.Option("--to", help="Newer (default latest).")] = None,
+) -> None:
+    """Rows added and removed, and cells changed, between two versions (by natural key)."""
+    from cninet.versions import diff as compute
+
+    settings: Context = ctx.obj
+    check_dataset(dataset)
+    try:
+        change = compute(settings.curated, dataset, from_version, to_version)
+    except (ValueError, FileNotFoundError) as exc:
+        raise fail(str(exc)) from None
+    label = list(change.key[1:])
     out.print(
-        f"{len(result.flags)} source errata flagged; quality report: {result.report_path}",
+        f"{dataset}: {len(change.added)} rows added, {len(change.removed)} removed, "
+        f"{len(change.changed)} cells changed",
         highlight=False,
     )
-    out.print(f"[dim]wall {elapsed:.1f} s, of which Prefect start-up {startup}[/]")
-    problems = source_problems(result, explicit) + list(result.structural)
-    for line in problems:
-        err.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
-    if problems:
-        raise typer.Exit(1)
+    for title, frame in (("added", change.added), ("removed", change.removed)):
+        if not frame.empty:
+            out.print(rich_table(f"{title} rows", frame[["source_path", *label]]))
+    if not change.changed.empty:
+        out.print(rich_table("changed cells", change.changed.drop(columns=["source_sha256"])))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    dataset: Annotated[str, typer.Argument(help="Dataset name.")],
+    version: Annotated[int | None, typer.Option(help="Delta version (default latest).")] = None,
+    edition: Annotated[int | None, typer.Option(help="Only this edition.")] = None,
+    all_columns: Annotated[bool, typer.Option(help="Show provenance columns too.")] = False,
+) -> None:
+    """Print a dataset (value columns; --all-columns for provenance too)."""
+    from cninet.store import read
+    from schemas.provenance import Provenance
+
+    settings: Context = ctx.obj
+    check_dataset(dataset)
+    try:
+        frame = read(settings.curated, dataset, version, edition)
+    except (ValueError, FileNotFoundError) as exc:
+        raise fail(str(exc)) from None
+    if not all_columns:
+        shown = {"edition", "period_end", "quality_flags", "source_format"}
+        hidden = set(Provenance.to_schema().columns) - shown
+        frame = frame[[c for c in frame.columns if c not in hidden]]
+    out.print(rich_table(f"{dataset} ({len(frame)} rows)", frame))
+
+
+def check_dataset(dataset: str) -> None:
+    if dataset not in DATASETS:
+        raise fail(f"unknown dataset {dataset!r} (known: {', '.join(DATASETS)})", 2)
+
+
+def rich_table(title: str, frame: pd.DataFrame) -> Table:
+    table = Table(title=title)
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in frame.itertuples(index=False):
+        table.add_row(*(cell_text(value) for value in row))
+    return table
 
 
 @app.command()
@@ -174,9 +313,12 @@ def export(
 ) -> None:
     """Write one <dataset>.<format> file per curated dataset (all columns)."""
     from cninet.export import export as write
+    from cninet.store import open_table
 
     settings: Context = ctx.obj
-    names = list(dataset or DATASETS)
+    names = list(dataset or [d for d in DATASETS if open_table(settings.curated, d) is not None])
+    if not names:
+        raise fail(f"nothing published under {settings.curated}")
     unknown = [name for name in names if name not in DATASETS]
     if unknown:
         raise fail(f"unknown dataset(s): {', '.join(unknown)} (known: {', '.join(DATASETS)})", 2)

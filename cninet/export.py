@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from cninet.dictionary import write_datapackage
 from cninet.store import read
 from schemas.provenance import LIST_COLUMNS
 
@@ -28,7 +29,8 @@ def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
 def export(
     curated: Path, out: Path, datasets: Sequence[str], fmt: str, version: int | None = None
 ) -> list[Path]:
-    """One ``<dataset>.<fmt>`` per dataset; raises if a dataset (at ``version``) is missing."""
+    """One ``<dataset>.<fmt>`` per dataset and a ``datapackage.json`` data dictionary; raises if
+    a dataset (at ``version``) is missing."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     frames = {dataset: read(curated, dataset, version) for dataset in datasets}
@@ -41,4 +43,5 @@ def export(
         else:
             frame.to_parquet(path, index=False)
         written.append(path)
+    written.append(write_datapackage(out, list(frames), fmt))
     return written

@@ -116,18 +116,38 @@ def current_rows(table: DeltaTable, sources: list[str]) -> pd.DataFrame:
     return to_pandas(table.to_pyarrow_table(filters=[("source_sha256", "in", sources)]))
 
 
+def section_of(extractor: str) -> str:
+    return extractor.split("@", 1)[0]
+
+
+def scope_predicate(sources: Iterable[str], sections: Iterable[str]) -> str:
+    """SQL for the rows a publish replaces: these sources' rows made by these sections."""
+    like = " OR ".join(
+        "extractor LIKE '" + section.replace("'", "''") + "@%'" for section in sorted(set(sections))
+    )
+    return f"{sql_in('source_sha256', sources)} AND ({like})"
+
+
+def in_scope(frame: pd.DataFrame, sections: Iterable[str]) -> pd.DataFrame:
+    wanted = set(sections)
+    return frame[frame["extractor"].map(lambda e: section_of(str(e)) in wanted)]
+
+
 def publish(
     curated: Path, dataset: str, frame: pd.DataFrame, metadata: Mapping[str, str]
 ) -> Published:
-    """Replace the rows of ``frame``'s sources in one Delta commit, unless nothing changed.
+    """Replace the rows of ``frame``'s sources and sections in one Delta commit, unless
+    nothing changed.
 
-    The predicate overwrite touches only those sources' rows; every other row and every
-    earlier version stays readable. An identical re-run makes no commit.
+    The predicate overwrite touches only the rows those sources got from those sections (a
+    one-section rerun leaves the rest of the dataset alone); every other row and every earlier
+    version stays readable. An identical re-run makes no commit.
     """
     sources = sorted(set(frame["source_sha256"]))
+    sections = sorted({section_of(str(e)) for e in frame["extractor"]})
     table = open_table(curated, dataset)
     if table is not None:
-        existing = current_rows(table, sources)
+        existing = in_scope(current_rows(table, sources), sections)
         if len(existing) == len(frame) and comparable(existing, dataset).equals(
             comparable(frame, dataset)
         ):
@@ -144,7 +164,7 @@ def publish(
             path,
             data,
             mode="overwrite",
-            predicate=sql_in("source_sha256", sources),
+            predicate=scope_predicate(sources, sections),
             commit_properties=properties,
         )
     version = DeltaTable(path).version()

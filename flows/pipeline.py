@@ -68,7 +68,10 @@ def publish_task(
 
 @flow(name="extract-source", log_prints=False)
 def extract_source(
-    path: Path, run_id: str, sections: frozenset[str] | None = None
+    path: Path,
+    run_id: str,
+    sections: frozenset[str] | None = None,
+    only_edition: int | None = None,
 ) -> SourceOutcome:
     """Load, recognise, extract every section (a task each) and validate one source."""
     loaded = load_task(path)
@@ -77,6 +80,9 @@ def extract_source(
     edition = recognise_or_reject(loaded)
     if isinstance(edition, str):
         return SourceOutcome(loaded.path, "skipped", edition, loaded.sha256)
+    if only_edition is not None and edition.edition != only_edition:
+        reason = f"edition {edition.edition}, not {only_edition}"
+        return SourceOutcome(loaded.path, "other edition", reason, loaded.sha256, edition)
     specs = section_specs(edition, sections)
     elements = layout_task(loaded, specs)
     results = [extract_task(loaded, edition, spec, elements) for spec in specs]
@@ -115,6 +121,7 @@ def process_sources(
     curated: Path,
     sections: frozenset[str] | None = None,
     started: float | None = None,
+    only_edition: int | None = None,
 ) -> RunResult:
     """Extract and validate each source, publish each dataset once, write the quality report."""
     startup = time.perf_counter() - started if started is not None else None
@@ -123,7 +130,7 @@ def process_sources(
     hook.add(len(paths))
     outcomes = []
     for path in paths:
-        outcomes.append(extract_source(path, run_id, sections))
+        outcomes.append(extract_source(path, run_id, sections, only_edition))
         hook.advance(f"read {path.name}")
     hook.add(len(publishable(outcomes)))
     published = publish_all(curated, run_id, outcomes)
@@ -135,6 +142,17 @@ def process_sources(
 def process_source(path: Path, curated: Path) -> RunResult:
     """One source end to end: extract (task per section), validate, publish."""
     return process_sources([path], curated)
+
+
+@flow(name="rerun-sections", log_prints=False)
+def rerun_sections(
+    raw: Path, curated: Path, edition: int, sections: frozenset[str], started: float | None = None
+) -> RunResult:
+    """Re-extract only ``sections`` of one edition's sources under ``raw`` and publish new
+    versions of just the datasets they feed, replacing only those sections' rows."""
+    return process_sources(
+        discover_sources(raw), curated, sections, started=started, only_edition=edition
+    )
 
 
 @flow(name="process-raw", log_prints=False)

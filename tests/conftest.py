@@ -11,6 +11,7 @@ _PREFECT_HOME = tempfile.mkdtemp(prefix="cninet-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ["COLUMNS"] = "250"  # rich tables printed by the CLI stay unwrapped in tests
 
 import pytest  # noqa: E402
 
