@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  #
 from rich.table import Table  # noqa: E402
 
 from cninet import progress  # noqa: E402
+from cninet.lock import CuratedUnavailable, run_lock  # noqa: E402
 from cninet.settings import CURATED_ENV, RAW_ENV  # noqa: E402
 from cninet.store import cell_text  # noqa: E402
 from schemas import DATASETS  # noqa: E402
@@ -116,16 +116,19 @@ def execute(settings: Context, call: Callable[[float], RunResult], explicit: set
     ) as bar:
         progress.install(RichHook(bar))
         try:
-            with prefect_env.local_run_settings():
+            with run_lock(settings.curated), prefect_env.local_run_settings():
                 result = call(started)
+        except CuratedUnavailable as exc:
+            raise fail(str(exc)) from None
         except Exception as exc:  # the flow failed: one line, non-zero, tables stay consistent
             raise fail(f"run failed: {type(exc).__name__}: {one_line(exc)}") from None
         finally:
             progress.install(None)
     elapsed = time.perf_counter() - started
     out.print(summary_table(result))
+    problems = source_problems(result, explicit)
     for source in result.sources:
-        if source.status != "extracted" and source.path not in explicit and source.reason:
+        if source.status != "extracted" and f"{source.path}: {source.reason}" not in problems:
             out.print(f"[dim]{source.status} {source.path}: {source.reason}[/]", highlight=False)
     startup = f"{result.prefect_startup_s:.1f} s" if result.prefect_startup_s else "n/a"
     out.print(
@@ -133,7 +136,7 @@ def execute(settings: Context, call: Callable[[float], RunResult], explicit: set
         highlight=False,
     )
     out.print(f"[dim]wall {elapsed:.1f} s, of which Prefect start-up {startup}[/]")
-    problems = source_problems(result, explicit) + list(result.structural)
+    problems += list(result.structural)
     for line in problems:
         err.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
     if problems:
@@ -330,5 +333,5 @@ def export(
         out.print(str(path), highlight=False)
 
 
-def entry() -> None:  # pragma: no cover - console script convenience
-    sys.exit(app())
+if __name__ == "__main__":
+    app()

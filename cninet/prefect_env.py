@@ -9,8 +9,12 @@ from contextlib import contextmanager
 QUIET_DEFAULTS = {
     # No server to start by hand: Prefect runs an ephemeral API in-process.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
-    "PREFECT_LOGGING_LOGGERS_PREFECT_LEVEL": "WARNING",
+    # The CLI reports a failed run in one line; set PREFECT_LOGGING_LEVEL=INFO to see
+    # Prefect's own logs and tracebacks.
+    "PREFECT_LOGGING_LEVEL": "CRITICAL",
+    # The in-process API's own services log shutdown races (events still in flight when the
+    # CLI exits) as tracebacks; they concern Prefect's bookkeeping, not the run's results.
+    "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cninet.registry import Processed, file_sha256
 from cninet.settings import code_version
 from cninet.store import Published
 from extractors.document import Document, DocumentError
@@ -166,6 +167,31 @@ def commit_metadata(
         "sections": json.dumps(sections),
         "code_version": code_version(),
     }
+
+
+def duplicate_of(
+    path: Path, known: Mapping[str, str], earlier: Sequence[SourceOutcome]
+) -> SourceOutcome | None:
+    """A clean skip for a file whose content was already processed under another name (in an
+    earlier run, or earlier in this one); None for a new file or a re-run of the same path."""
+    shown = display_path(path)
+    try:
+        sha = file_sha256(path)
+    except OSError:
+        return None  # loading reports the reason
+    first = next((o.path for o in earlier if o.sha256 == sha and o.path != shown), None)
+    first = first or (known[sha] if known.get(sha, shown) != shown else None)
+    if first is None:
+        return None
+    return SourceOutcome(shown, "duplicate", f"same content as {first}, already processed", sha)
+
+
+def processed_sources(outcomes: Sequence[SourceOutcome]) -> list[Processed]:
+    return [
+        Processed(o.sha256, o.path, o.edition.kind, o.edition.edition, "")
+        for o in outcomes
+        if o.status == "extracted" and o.edition is not None
+    ]
 
 
 def load_error(error: DocumentError) -> SourceOutcome:

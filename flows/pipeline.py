@@ -12,18 +12,22 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from cninet import progress
+from cninet.lock import run_lock
 from cninet.process import (
     RunResult,
     SourceOutcome,
     commit_metadata,
     discover_sources,
     display_path,
+    duplicate_of,
     load_error,
+    processed_sources,
     publishable,
     recognise_or_reject,
     section_specs,
     validate_source,
 )
+from cninet.registry import processed, record
 from cninet.report import write_report
 from cninet.store import Published, publish
 from extractors.document import Document, DocumentError, load_document
@@ -128,14 +132,22 @@ def process_sources(
     run_id = current_run_id()
     hook = progress.current()
     hook.add(len(paths))
-    outcomes = []
-    for path in paths:
-        outcomes.append(extract_source(path, run_id, sections, only_edition))
-        hook.advance(f"read {path.name}")
-    hook.add(len(publishable(outcomes)))
-    published = publish_all(curated, run_id, outcomes)
-    result = RunResult(run_id, tuple(outcomes), published, prefect_startup_s=startup)
-    return RunResult(run_id, result.sources, published, write_report(curated, result), startup)
+    with run_lock(curated):
+        known = processed(curated)
+        outcomes: list[SourceOutcome] = []
+        for path in paths:
+            duplicate = duplicate_of(path, known, outcomes)
+            if duplicate is not None:
+                outcomes.append(duplicate)
+            else:
+                outcomes.append(extract_source(path, run_id, sections, only_edition))
+            hook.advance(f"read {path.name}")
+        hook.add(len(publishable(outcomes)))
+        published = publish_all(curated, run_id, outcomes)
+        record(curated, processed_sources(outcomes), run_id)
+        result = RunResult(run_id, tuple(outcomes), published, prefect_startup_s=startup)
+        report = write_report(curated, result)
+    return RunResult(run_id, result.sources, published, report, startup)
 
 
 @flow(name="process-source", log_prints=False)

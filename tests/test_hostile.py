@@ -1,0 +1,213 @@
+"""Hostile input and faults: each gets a one-line reason and a non-zero exit (a duplicate a clean
+skip); nothing published is lost or half-written; the next run succeeds."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from deltalake import DeltaTable
+from typer.testing import CliRunner
+
+from cninet.cli import app
+from cninet.lock import LOCK_NAME
+from cninet.store import read
+from schemas import DATASETS
+from tests.conftest import CSRC_PDF, REPORTS, ROOT
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def one_error_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def encrypted_pdf(path: Path) -> None:
+    with pikepdf.open(REPORTS["pdf"]) as pdf:
+        pdf.save(path, encryption=pikepdf.Encryption(owner="o", user="secret"))
+
+
+def image_only_pdf(path: Path) -> None:
+    pdf = pdfium.PdfDocument.new()
+    for _ in range(3):
+        pdf.new_page(595, 842)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    path.write_bytes(buffer.getvalue())
+
+
+HOSTILE = {
+    "truncated.pdf": (
+        lambda p: p.write_bytes(REPORTS["pdf"].read_bytes()[:150_000]),
+        "not a readable PDF",
+    ),
+    "encrypted.pdf": (encrypted_pdf, "encrypted PDF"),
+    "image-only.pdf": (image_only_pdf, "no text layer"),
+    "unknown.pdf": (lambda p: shutil.copy(CSRC_PDF, p), "not a known report"),
+    "empty.txt": (lambda p: p.write_bytes(b""), "empty file"),
+    "binary.txt": (lambda p: p.write_bytes(os.urandom(4096) + b"\x00"), "binary data"),
+}
+
+
+@pytest.fixture(scope="module")
+def template(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """raw/ with the text dump and cur/ with it published, made once for the module."""
+    folder = tmp_path_factory.mktemp("published")
+    (folder / "raw").mkdir()
+    shutil.copy(REPORTS["txt"], folder / "raw" / REPORTS["txt"].name)
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        assert cli("--curated", "cur", "run", "--raw", "raw")[0] == 0
+    finally:
+        os.chdir(here)
+    return folder
+
+
+@pytest.fixture()
+def published(template: Path, workdir: Path) -> Path:
+    """A fresh copy of the published template in the test's working directory."""
+    shutil.copytree(template / "raw", workdir / "raw")
+    shutil.copytree(template / "cur", workdir / "cur")
+    return workdir / "cur"
+
+
+def versions(curated: Path) -> dict[str, int]:
+    return {name: DeltaTable(str(curated / name)).version() for name in DATASETS}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_file_gets_one_line_and_nothing_changes(
+    name: str, published: Path, workdir: Path
+) -> None:
+    make, reason = HOSTILE[name]
+    make(workdir / name)
+    before = versions(published)
+    code, _, err = cli("--curated", "cur", "run", name)
+    assert code == 1
+    line = one_error_line(err)
+    assert line.startswith(f"error: {name}: ") and reason in line
+    assert versions(published) == before
+    assert cli("--curated", "cur", "run", "--raw", "raw")[0] == 0  # the next run succeeds
+
+
+def test_renamed_copy_is_a_clean_skip(published: Path, workdir: Path) -> None:
+    before = versions(published)
+    shutil.copy(REPORTS["txt"], workdir / "renamed-copy.txt")
+    code, out, err = cli("--curated", "cur", "run", "renamed-copy.txt")
+    assert code == 0, err
+    assert "duplicate renamed-copy.txt: same content as raw/" in " ".join(out.split())
+    assert versions(published) == before
+
+
+def test_two_copies_in_one_run_process_once(workdir: Path) -> None:
+    (workdir / "raw").mkdir()
+    shutil.copy(REPORTS["txt"], workdir / "raw" / "a.txt")
+    shutil.copy(REPORTS["txt"], workdir / "raw" / "b.txt")
+    code, out, _ = cli("--curated", "cur", "run", "--raw", "raw")
+    assert code == 0 and "duplicate raw/b.txt: same content as raw/a.txt" in " ".join(out.split())
+    assert set(read(workdir / "cur", "ipv4_by_org")["source_path"]) == {"raw/a.txt"}
+
+
+def test_a_second_run_on_the_same_curated_is_refused(published: Path, workdir: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(published)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        code, _, err = cli("--curated", "cur", "run", "--raw", "raw")
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+    assert code == 1
+    assert "another cninet run is writing to cur" in one_error_line(err)
+    assert cli("--curated", "cur", "run", "--raw", "raw")[0] == 0
+
+
+# Another process (as a second `cninet run` would be) holding the curated folder's lock.
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from cninet.lock import run_lock
+with run_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(120)
+"""
+
+
+@pytest.fixture()
+def read_only_mount(workdir: Path) -> Iterator[Path]:
+    """A read-only file system (tmpfs mounted ro) holding a copy of published tables."""
+    target = workdir / "ro"
+    target.mkdir()
+    staging = workdir / "staging"
+    shutil.copytree(workdir / "cur", staging)
+    subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(target)], check=True)
+    try:
+        shutil.copytree(staging, target, dirs_exist_ok=True)
+        subprocess.run(["mount", "-o", "remount,ro", str(target)], check=True)
+        yield target
+    finally:
+        subprocess.run(["umount", str(target)], check=True)
+
+
+def test_read_only_curated_is_refused_and_stays_readable(
+    published: Path, read_only_mount: Path
+) -> None:
+    code, _, err = cli("--curated", str(read_only_mount), "run", "--raw", "raw")
+    assert code == 1
+    assert "is not writable (Read-only file system)" in one_error_line(err)
+    assert len(read(read_only_mount, "ipv4_by_org")) == 8
+
+
+def test_run_killed_while_publishing_leaves_complete_versions(workdir: Path) -> None:
+    """SIGKILL a real `cninet run` as soon as its first Delta commit lands; every table is then
+    readable at a complete version, and the next run succeeds."""
+    (workdir / "raw").mkdir()
+    for path in REPORTS.values():
+        shutil.copy(path, workdir / "raw" / path.name)
+    env = {**os.environ, "PREFECT_HOME": str(workdir / "prefect")}
+    command = [sys.executable, "-m", "cninet.cli", "--curated", "cur", "run", "--raw", "raw"]
+    process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 120
+    try:
+        while not list((workdir / "cur").glob("*/_delta_log/*.json")):
+            assert process.poll() is None, "run ended before publishing"
+            assert time.monotonic() < deadline, "run did not start publishing in time"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    for table in (workdir / "cur").glob("*/_delta_log"):
+        frame = DeltaTable(str(table.parent)).to_pandas()
+        assert len(frame) > 0 and frame["run_id"].nunique() == 1
+    assert (workdir / "cur" / LOCK_NAME).exists()  # left behind, but not held: no stale lock
+    code, _, err = cli("--curated", "cur", "run", "--raw", "raw")
+    assert code == 0, err
+    assert all(len(read(workdir / "cur", name)) > 0 for name in DATASETS)
+
+
+def test_cli_module_runs_as_a_script() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cninet.cli", "--help"], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == 0 and "run" in result.stdout
