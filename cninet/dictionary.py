@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from cninet.settings import code_version
-from cninet.store import column_order
-from schemas import DATASETS, NATURAL_KEYS
+from cninet.store import column_order, row_key
+from schemas import DATASETS
 from schemas.provenance import LIST_COLUMNS
 
 CONSTRAINTS = {
@@ -60,7 +60,7 @@ def resource(dataset: str, fmt: str) -> dict[str, Any]:
         "description": (DATASETS[dataset].__doc__ or "").strip(),
         "schema": {
             "fields": [field(name, schema.columns[name]) for name in column_order(dataset)],
-            "primaryKey": ["source_sha256", *NATURAL_KEYS[dataset]],
+            "primaryKey": row_key(dataset),
             "checks": [
                 {"name": str(check.name), "description": check.description or ""}
                 for check in schema.checks

@@ -51,6 +51,7 @@ class RunResult:
     published: tuple[Published, ...]
     report_path: Path | None = None
     prefect_startup_s: float | None = None
+    conflicts: tuple[str, ...] = ()
 
     @property
     def structural(self) -> tuple[str, ...]:

@@ -57,6 +57,8 @@ def render_report(result: RunResult) -> str:
             )
     else:
         out.append("None.")
+    out += ["", f"## Reconciliation conflicts between publications ({len(result.conflicts)})", ""]
+    out += [f"- {md(line)}" for line in result.conflicts] or ["None."]
     out += ["", f"## Structural failures ({len(result.structural)})", ""]
     out += [f"- {md(line)}" for line in result.structural] or ["None."]
     return "\n".join(out) + "\n"

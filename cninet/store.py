@@ -15,12 +15,13 @@ import pyarrow as pa
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
-from schemas import DATASETS, NATURAL_KEYS
+from schemas import DATASETS, DERIVED, NATURAL_KEYS
 from schemas.provenance import LIST_COLUMNS, Provenance
 
 # Columns that change on every run and so are ignored when deciding whether content changed.
 VOLATILE_COLUMNS = ("run_id",)
 PARTITION_COLUMNS = ["edition"]
+DATE_COLUMNS = frozenset({"period_end", "published"})
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def column_order(dataset: str) -> list[str]:
 def arrow_type(column: str, dtype: Any) -> pa.DataType:
     if column in LIST_COLUMNS:
         return pa.list_(pa.string())
-    if column == "period_end":
+    if column in DATE_COLUMNS:
         return pa.date32()
     if pd.api.types.is_bool_dtype(dtype):
         return pa.bool_()
@@ -64,7 +65,11 @@ def to_arrow(dataset: str, frame: pd.DataFrame) -> pa.Table:
     """The frame in schema column order with explicit Arrow types (dates as date32)."""
     columns = column_order(dataset)
     ordered = frame[columns].copy()
-    ordered["period_end"] = pd.to_datetime(ordered["period_end"]).dt.date
+    for column in DATE_COLUMNS & set(columns):
+        dates = pd.to_datetime(ordered[column])
+        ordered[column] = pd.Series(
+            [d.date() if pd.notna(d) else None for d in dates], index=ordered.index, dtype=object
+        )
     schema = pa.schema([(c, arrow_type(c, frame[c].dtype)) for c in columns])
     return pa.Table.from_pandas(ordered, schema=schema, preserve_index=False)
 
@@ -99,7 +104,7 @@ def comparable(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """Rows reduced to content (no run id) as text, sorted by natural key."""
     keep = [c for c in column_order(dataset) if c not in VOLATILE_COLUMNS]
     out = pd.DataFrame({c: [cell_text(v) for v in frame[c]] for c in keep})
-    return out.sort_values(["source_sha256", *NATURAL_KEYS[dataset]]).reset_index(drop=True)
+    return out.sort_values(list(out.columns)).reset_index(drop=True)
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:
@@ -171,6 +176,34 @@ def publish(
     return Published(dataset, version, len(frame), changed=True)
 
 
+def row_key(dataset: str) -> list[str]:
+    """Columns that identify a row: the source (for per-source datasets) and the natural key."""
+    source = [] if dataset in DERIVED else ["source_sha256"]
+    return [*source, *NATURAL_KEYS[dataset]]
+
+
+def publish_derived(
+    curated: Path, dataset: str, frame: pd.DataFrame, metadata: Mapping[str, str]
+) -> Published:
+    """Rewrite a derived dataset whole in one commit, unless its content is unchanged."""
+    table = open_table(curated, dataset)
+    if table is not None:
+        existing = to_pandas(table.to_pyarrow_table())
+        if len(existing) == len(frame) and comparable(existing, dataset).equals(
+            comparable(frame, dataset)
+        ):
+            return Published(dataset, table.version(), len(frame), changed=False)
+    write_deltalake(
+        str(table_path(curated, dataset)),
+        to_arrow(dataset, frame),
+        mode="overwrite",
+        commit_properties=CommitProperties(custom_metadata=dict(metadata)),
+    )
+    return Published(
+        dataset, DeltaTable(str(table_path(curated, dataset))).version(), len(frame), True
+    )
+
+
 def read(
     curated: Path, dataset: str, version: int | None = None, edition: int | None = None
 ) -> pd.DataFrame:
@@ -182,8 +215,15 @@ def read(
         raise FileNotFoundError(f"no published table for {dataset} under {curated}")
     filters = [("edition", "=", edition)] if edition is not None else None
     frame = to_pandas(table.to_pyarrow_table(filters=filters))
-    key = ["edition", "source_sha256", *NATURAL_KEYS[dataset]]
+    key = row_key(dataset)
+    if "edition" in frame.columns:
+        key = ["edition", *key]
     return frame.sort_values(key, kind="stable").reset_index(drop=True)
+
+
+def read_if_published(curated: Path, dataset: str) -> pd.DataFrame | None:
+    table = open_table(curated, dataset)
+    return None if table is None else to_pandas(table.to_pyarrow_table())
 
 
 def history(curated: Path, dataset: str) -> list[dict[str, Any]]:

@@ -10,8 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from cninet.store import VOLATILE_COLUMNS, cell_text, history, open_table, read
-from schemas import NATURAL_KEYS
+from cninet.store import VOLATILE_COLUMNS, cell_text, history, open_table, read, row_key
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ def keyed(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 
 def diff(curated: Path, dataset: str, before: int, after: int | None = None) -> Diff:
     """What changed in ``dataset`` from version ``before`` to ``after`` (default latest)."""
-    key = ["source_sha256", *NATURAL_KEYS[dataset]]
+    key = row_key(dataset)
     old = keyed(read(curated, dataset, before), key)
     new = keyed(read(curated, dataset, after), key)
     added = new.loc[~new.index.isin(old.index)].reset_index(drop=True)

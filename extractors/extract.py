@@ -14,7 +14,7 @@ from extractors.layout import Line
 from extractors.locate import SectionNotFound, locate_table
 from extractors.narrative import Fact, consolidate
 from extractors.recognise import Edition
-from extractors.spec import Section, SectionSpec, TextSpec
+from extractors.spec import RecordsSpec, Section, SectionSpec, TextSpec
 
 # (row index, check name, message): an erratum the extractor itself saw (e.g. two mentions of
 # one figure that disagree); validation turns it into a flag on that row.
@@ -143,8 +143,33 @@ def extract_text_section(doc: Document, edition: Edition, spec: TextSpec) -> Sec
     pending = tuple(
         (position[id(best)], "erratum_text_mentions_disagree", disagreement(best, other))
         for best, other in conflicts
+    ) + tuple(
+        (index, "period_unresolved", f"period guessed as {fact.period_end}: {fact.quote[:100]}")
+        for index, fact in enumerate(rows)
+        if not fact.period_resolved
     )
     return SectionResult(spec.id, spec.dataset, frame, (), pending)
+
+
+def extract_records_section(doc: Document, edition: Edition, spec: RecordsSpec) -> SectionResult:
+    rows = []
+    for record in spec.records(doc, edition):
+        values = dict(record)
+        where_printed = provenance(
+            doc, edition, spec.extractor, spec.caption, values.pop("page"), values.pop("line")
+        )
+        period = values.pop("period_end")
+        rows.append(
+            {
+                **where_printed,
+                "period_end": pd.Timestamp(period) if period is not None else pd.NaT,
+                **values,
+                "is_total": False,
+                "notes": [],
+                "quality_flags": [],
+            }
+        )
+    return SectionResult(spec.id, spec.dataset, pd.DataFrame.from_records(rows))
 
 
 def run_section(
@@ -153,4 +178,6 @@ def run_section(
     """Extract one section of any kind."""
     if isinstance(spec, TextSpec):
         return extract_text_section(doc, edition, spec)
+    if isinstance(spec, RecordsSpec):
+        return extract_records_section(doc, edition, spec)
     return extract_section(doc, edition, spec, lines)

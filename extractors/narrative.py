@@ -1139,6 +1139,7 @@ class Fact:
     raw: str  # the figure as printed ("1.09967 billion", "78.0%")
     page: int | None  # PDF page (1-based), else None
     line: int | None  # 1-based line of the .txt, else None
+    period_resolved: bool = True  # False: period_end is a best guess (flagged downstream)
 
 
 @dataclass(frozen=True)
@@ -1366,11 +1367,24 @@ def consolidate(facts: Iterable[Fact]) -> tuple[list[Fact], list[tuple[Fact, Fac
     for mentions in groups.values():
         best = min(mentions, key=fact_resolution)
         kept.append(best)
-        for other in mentions:
-            tolerance = fact_resolution(other) / 2 + fact_resolution(best) / 2
-            if abs(other.value_base - best.value_base) > tolerance * (1 + 1e-9):
-                conflicts.append((best, other))
+        conflicts += [(best, other) for other in mentions if not consistent(best, other)]
     return kept, conflicts
+
+
+LOWER_BOUNDS = frozenset({"over", "more than", "surpassed", "exceeded", "above", "at least"})
+UPPER_BOUNDS = frozenset({"nearly", "almost", "close to", "under", "less than", "below"})
+
+
+def consistent(best: Fact, other: Fact) -> bool:
+    """Whether two mentions of one figure agree within their rounding; a bound ("over 29
+    thousand") agrees with any value on its side of the bound."""
+    tolerance = (fact_resolution(other) / 2 + fact_resolution(best) / 2) * (1 + 1e-9)
+    difference = best.value_base - other.value_base
+    if other.qualifier in LOWER_BOUNDS:
+        return difference >= -tolerance
+    if other.qualifier in UPPER_BOUNDS:
+        return difference <= tolerance
+    return abs(difference) <= tolerance
 
 
 def fact_resolution(fact: Fact) -> float:

@@ -62,9 +62,9 @@ class Edition:
 
     kind: str
     lang: str
-    edition: int
+    edition: int | None  # None for news
     published: date | None
-    period_end: date
+    period_end: date  # for news: the latest article date (figures carry their own periods)
 
 
 def month_number(token: str) -> int:
@@ -100,9 +100,28 @@ def recognise_isc(head: str) -> Edition | None:
     return Edition("isc", "zh", year, None, date(year - 1, 12, 31))
 
 
+ENGLISH_WORD_RE = re.compile(r"[A-Za-z]{2,}")
+MIN_NEWS_WORDS = 40
+
+
+def recognise_news(doc: Document) -> Edition | None:
+    """English news text: a .txt of English prose with at least one article (see news.py)."""
+    from extractors.news import split_articles
+
+    if doc.format != "txt" or len(ENGLISH_WORD_RE.findall(doc.text)) < MIN_NEWS_WORDS:
+        return None
+    letters = sum(ch.isalpha() for ch in doc.text)
+    latin = sum(ch.isascii() and ch.isalpha() for ch in doc.text)
+    articles = split_articles(doc)
+    if not articles or latin < 0.8 * letters:
+        return None
+    dates = [a.published for a in articles if a.published is not None]
+    return Edition("news", "en", None, None, max(dates, default=date.min))
+
+
 def recognise(doc: Document) -> Edition:
-    """Identify a CNNIC Statistical Report edition or an ISC annual report, or raise
-    UnrecognisedDocument."""
+    """Identify a CNNIC Statistical Report edition, an ISC annual report or English news
+    text, or raise UnrecognisedDocument."""
     head = title_text(doc)
     isc = recognise_isc(head)
     if isc is not None:
@@ -120,6 +139,10 @@ def recognise(doc: Document) -> Edition:
                 "CNNIC report title found but no survey cut-off date (deadline of the data)"
             )
         return Edition("cnnic", lang, int(match["edition"]), published, period_end)
+    news = recognise_news(doc)
+    if news is not None:
+        return news
     raise UnrecognisedDocument(
-        "not a known report (no CNNIC Statistical Report or ISC annual report title at its start)"
+        "not a known report (no CNNIC Statistical Report or ISC annual report title at its "
+        "start, and not English news text)"
     )

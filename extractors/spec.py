@@ -120,4 +120,34 @@ class TextSpec:
         return ()
 
 
-Section = SectionSpec | TextSpec
+@dataclass(frozen=True)
+class RecordsSpec:
+    """Rows a reader builds directly (e.g. the articles of a news file). Each record holds the
+    dataset's value columns plus ``period_end``, ``page``, ``line`` and ``raw``."""
+
+    id: str
+    dataset: str
+    chapter: str
+    records: Callable[[Document, Edition], Sequence[Mapping[str, Any]]]
+    doc_kind: str
+    lang: str = "en"
+    version: str = "1"
+    description: str = ""
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        if not SPEC_ID_RE.match(self.id):
+            raise SpecError(f"section id {self.id!r} must be lower_snake_case")
+        if not CHAPTER_RE.match(self.chapter):
+            raise SpecError(f"{self.id}: chapter {self.chapter!r} must be lower-kebab-case")
+
+    @property
+    def extractor(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    @property
+    def captions(self) -> tuple[re.Pattern[str], ...]:
+        return ()
+
+
+Section = SectionSpec | TextSpec | RecordsSpec

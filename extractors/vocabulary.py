@@ -31,7 +31,22 @@ import pandas as pd
 
 COLUMNS = ("indicator_id", "name_en", "name_zh", "base_unit", "description")
 BASE_UNITS = frozenset(
-    {"persons", "percent", "count", "ports", "addresses", "blocks_32", "km", "gb", "hours", "ratio"}
+    {
+        "persons",
+        "percent",
+        "count",
+        "ports",
+        "addresses",
+        "blocks_32",
+        "km",
+        "gb",
+        "hours",
+        "ratio",
+        "yuan",
+        "gbps",
+        "eflops",
+        "ms",
+    }
 )
 ID_RE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 RESOURCE = "data/indicators.csv"

@@ -27,9 +27,11 @@ from cninet.process import (
     section_specs,
     validate_source,
 )
+from cninet.reconcile import conflict_lines, reconcile, validated_reconciliation
 from cninet.registry import processed, record
 from cninet.report import write_report
-from cninet.store import Published, publish
+from cninet.settings import code_version
+from cninet.store import Published, publish, publish_derived, read_if_published
 from extractors.document import Document, DocumentError, load_document
 from extractors.extract import SectionResult, run_section
 from extractors.layout import Line, document_lines
@@ -114,6 +116,18 @@ def publish_all(
     return tuple(published)
 
 
+@task(cache_policy=NO_CACHE)
+def reconcile_task(curated: Path, run_id: str) -> tuple[Published | None, tuple[str, ...]]:
+    """Recompute the reconciliation from every published indicator; publish it if it changed.
+    Returns the publish result and one line per conflict."""
+    indicators = read_if_published(curated, "indicators")
+    if indicators is None:
+        return None, ()
+    frame = validated_reconciliation(reconcile(indicators, run_id))
+    metadata = {"run_id": run_id, "dataset": "reconciliation", "code_version": code_version()}
+    return publish_derived(curated, "reconciliation", frame, metadata), conflict_lines(frame)
+
+
 def current_run_id() -> str:
     run_id = flow_run.get_id()
     return str(run_id) if run_id else time.strftime("local-%Y%m%dT%H%M%S")
@@ -144,10 +158,13 @@ def process_sources(
             hook.advance(f"read {path.name}")
         hook.add(len(publishable(outcomes)))
         published = publish_all(curated, run_id, outcomes)
+        reconciled, conflicts = reconcile_task(curated, run_id)
+        if reconciled is not None:
+            published = (*published, reconciled)
         record(curated, processed_sources(outcomes), run_id)
-        result = RunResult(run_id, tuple(outcomes), published, prefect_startup_s=startup)
+        result = RunResult(run_id, tuple(outcomes), published, None, startup, conflicts)
         report = write_report(curated, result)
-    return RunResult(run_id, result.sources, published, report, startup)
+    return RunResult(run_id, result.sources, published, report, startup, conflicts)
 
 
 @flow(name="process-source", log_prints=False)

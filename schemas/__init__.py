@@ -20,6 +20,8 @@ from schemas.ip_addresses import (
     Ipv6ByOrg,
     Ipv6ByRegion,
 )
+from schemas.news import NewsArticles
+from schemas.reconciliation import Reconciliation
 
 # Closed set: dataset name → schema (habit 3: an explicit dict).
 DATASETS: dict[str, type[pa.DataFrameModel]] = {
@@ -35,6 +37,8 @@ DATASETS: dict[str, type[pa.DataFrameModel]] = {
     "domains_by_province": DomainsByProvince,
     "users_by_province": UsersByProvince,
     "indicators": Indicators,
+    "news_articles": NewsArticles,
+    "reconciliation": Reconciliation,
 }
 
 # Columns that identify a row within one source (natural key besides source_sha256).
@@ -51,4 +55,9 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "domains_by_province": ("province",),
     "users_by_province": ("province",),
     "indicators": ("indicator_id", "period_end", "quote"),
+    "news_articles": ("article_id",),
+    "reconciliation": ("indicator_id", "period_end"),
 }
+
+# Datasets computed from other curated datasets (not from one source): rewritten whole.
+DERIVED = frozenset({"reconciliation"})

@@ -22,6 +22,8 @@ REPORT_TXT = RAW / "reports" / "cnnic-54-en-2024-08.txt"
 CSRC_PDF = ROOT / "tests" / "samples" / "csrc-2018q3-industry-classification-zh.pdf"
 GOLDEN = ROOT / "tests" / "golden" / "cnnic-54-en"
 REPORTS = {"pdf": REPORT_PDF, "txt": REPORT_TXT}
+# Datasets a CNNIC edition feeds: one hand-typed golden file each.
+CNNIC_DATASETS = sorted(path.stem for path in GOLDEN.glob("*.csv") if path.stem != "edition")
 
 
 @pytest.fixture(scope="session")

@@ -36,9 +36,14 @@ def test_csrc_pdf_is_rejected_with_a_reason() -> None:
         recognise(doc)
 
 
-def test_news_text_is_not_taken_for_a_report() -> None:
-    with pytest.raises(UnrecognisedDocument):
-        recognise(load(RAW / "news" / "2025-01-china-boasts-1.1-billion-internet-users.txt"))
+def test_news_text_is_recognised_as_news_not_a_report() -> None:
+    edition = recognise(load(RAW / "news" / "2025-01-china-boasts-1.1-billion-internet-users.txt"))
+    assert (edition.kind, edition.lang, edition.edition) == ("news", "en", None)
+
+
+def test_other_english_text_without_articles_is_unknown() -> None:
+    with pytest.raises(UnrecognisedDocument, match="not English news text"):
+        recognise(parse_document("list.txt", b"alpha\nbeta\ngamma\n"))
 
 
 @pytest.mark.parametrize("suffix", ["pdf", "txt"])

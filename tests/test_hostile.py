@@ -22,8 +22,7 @@ from typer.testing import CliRunner
 from cninet.cli import app
 from cninet.lock import LOCK_NAME
 from cninet.store import read
-from schemas import DATASETS
-from tests.conftest import CSRC_PDF, REPORTS, ROOT
+from tests.conftest import CNNIC_DATASETS, CSRC_PDF, REPORTS, ROOT
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -90,7 +89,7 @@ def published(template: Path, workdir: Path) -> Path:
 
 
 def versions(curated: Path) -> dict[str, int]:
-    return {name: DeltaTable(str(curated / name)).version() for name in DATASETS}
+    return {name: DeltaTable(str(curated / name)).version() for name in CNNIC_DATASETS}
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -203,7 +202,7 @@ def test_run_killed_while_publishing_leaves_complete_versions(workdir: Path) -> 
     assert (workdir / "cur" / LOCK_NAME).exists()  # left behind, but not held: no stale lock
     code, _, err = cli("--curated", "cur", "run", "--raw", "raw")
     assert code == 0, err
-    assert all(len(read(workdir / "cur", name)) > 0 for name in DATASETS)
+    assert all(len(read(workdir / "cur", name)) > 0 for name in CNNIC_DATASETS)
 
 
 def test_cli_module_runs_as_a_script() -> None:

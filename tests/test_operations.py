@@ -15,8 +15,7 @@ import extractors.sections as sections
 from cninet.cli import app
 from cninet.store import read
 from cninet.versions import diff, versions
-from schemas import DATASETS
-from tests.conftest import REPORTS
+from tests.conftest import CNNIC_DATASETS, REPORTS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -38,7 +37,7 @@ def published(workdir: Path) -> Path:
 
 
 def table_versions(curated: Path) -> dict[str, int]:
-    return {name: DeltaTable(str(curated / name)).version() for name in DATASETS}
+    return {name: DeltaTable(str(curated / name)).version() for name in CNNIC_DATASETS}
 
 
 def test_rerun_one_section_publishes_only_its_dataset(
@@ -95,7 +94,7 @@ def test_export_writes_a_data_dictionary(published: Path, workdir: Path) -> None
     assert code == 0, err
     package = json.loads((workdir / "out" / "datapackage.json").read_text())
     resources = {r["name"]: r for r in package["resources"]}
-    assert set(resources) == set(DATASETS)
+    assert set(resources) == {*CNNIC_DATASETS, "reconciliation"}
     org = resources["ipv4_by_org"]
     fields = {f["name"]: f for f in org["schema"]["fields"]}
     assert fields["addresses"]["type"] == "integer"

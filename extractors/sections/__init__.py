@@ -6,7 +6,7 @@ import importlib
 import pkgutil
 from functools import cache
 
-from extractors.spec import Section, SectionSpec, SpecError, TextSpec
+from extractors.spec import RecordsSpec, Section, SectionSpec, SpecError, TextSpec
 
 
 @cache
@@ -16,7 +16,7 @@ def all_specs() -> tuple[Section, ...]:
     for module_info in pkgutil.iter_modules(__path__):
         module = importlib.import_module(f"{__name__}.{module_info.name}")
         spec = getattr(module, "SPEC", None)
-        if not isinstance(spec, SectionSpec | TextSpec):
+        if not isinstance(spec, SectionSpec | TextSpec | RecordsSpec):
             raise SpecError(f"section module {module_info.name} defines no SPEC")
         if spec.id in specs:
             raise SpecError(f"section id {spec.id!r} defined twice")
