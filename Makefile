@@ -29,6 +29,8 @@ lint: $(STAMP)
 ## bench: speed and memory figures (see benchmarks/README.md)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_speed.py
+	$(BIN)/python benchmarks/rerun_section.py
+	$(BIN)/python benchmarks/scan_new.py
 
 clean:
 	rm -rf curated/*/ curated/_reports

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from cninet import prefect_env
 
@@ -169,6 +170,44 @@ def run(
         execute(settings, lambda t: process_sources(files, settings.curated, started=t), explicit)
     else:
         execute(settings, lambda t: process_raw(raw, settings.curated, started=t), explicit)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    cron: Annotated[
+        str, typer.Option(help="Cron schedule of the scan for new sources (server time zone).")
+    ] = "0 6 * * *",
+    interval: Annotated[
+        float | None, typer.Option(help="Seconds between scans, instead of --cron.")
+    ] = None,
+    raw: Annotated[Path, typer.Option(envvar=RAW_ENV, help="Folder of raw inputs.")] = Path("raw"),
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "cninet-scan",
+) -> None:
+    """Register a scheduled deployment that processes new sources in raw/, and serve it.
+
+    Needs a Prefect server: `prefect server start --host 127.0.0.1` and
+    PREFECT_API_URL=http://127.0.0.1:4200/api. Runs until interrupted.
+    """
+    from prefect.flows import EntrypointType
+
+    from flows.pipeline import process_new
+
+    settings: Context = ctx.obj
+    if not os.environ.get("PREFECT_API_URL"):
+        raise fail("set PREFECT_API_URL to a running Prefect server (see README)", 2)
+    if not raw.is_dir():
+        raise fail(f"raw folder not found: {raw}", 2)
+    parameters = {"raw": str(raw.resolve()), "curated": str(settings.curated.resolve())}
+    schedule: dict[str, Any] = {"interval": interval} if interval else {"cron": cron}
+    process_new.serve(
+        name=name,
+        parameters=parameters,
+        entrypoint_type=EntrypointType.MODULE_PATH,
+        print_starting_message=True,
+        limit=1,  # one scan at a time; a late scan waits instead of racing for the lock
+        **schedule,
+    )
 
 
 @app.command()

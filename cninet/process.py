@@ -187,6 +187,21 @@ def duplicate_of(
     return SourceOutcome(shown, "duplicate", f"same content as {first}, already processed", sha)
 
 
+def new_sources(paths: Sequence[Path], known: Mapping[str, str]) -> list[Path]:
+    """The paths whose content has not been processed yet (unreadable ones are kept: loading
+    reports them)."""
+    fresh = []
+    for path in paths:
+        try:
+            sha = file_sha256(path)
+        except OSError:
+            fresh.append(path)
+            continue
+        if sha not in known:
+            fresh.append(path)
+    return fresh
+
+
 def processed_sources(outcomes: Sequence[SourceOutcome]) -> list[Processed]:
     return [
         Processed(o.sha256, o.path, o.edition.kind, o.edition.edition, "")

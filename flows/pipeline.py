@@ -21,6 +21,7 @@ from cninet.process import (
     display_path,
     duplicate_of,
     load_error,
+    new_sources,
     processed_sources,
     publishable,
     recognise_or_reject,
@@ -182,6 +183,17 @@ def rerun_sections(
     return process_sources(
         discover_sources(raw), curated, sections, started=started, only_edition=edition
     )
+
+
+@flow(name="process-new", log_prints=False)
+def process_new(raw: str, curated: str) -> RunResult:
+    """The scheduled scan: process only sources under ``raw`` whose content (sha256) has never
+    been processed into ``curated``; a renamed copy is not new. Nothing new → nothing written.
+    (Plain string parameters: a deployment stores them as JSON.)"""
+    new = new_sources(discover_sources(Path(raw)), processed(Path(curated)))
+    if not new:
+        return RunResult(current_run_id(), (), ())
+    return process_sources(new, Path(curated))
 
 
 @flow(name="process-raw", log_prints=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -25,14 +26,27 @@ def cli(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.fixture()
-def published(workdir: Path) -> Path:
-    folder = workdir / "raw" / "reports"
-    folder.mkdir(parents=True)
+@pytest.fixture(scope="module")
+def template(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """raw/ with the 54th edition (PDF and text) and cur/ with it published, made once."""
+    folder = tmp_path_factory.mktemp("published")
+    (folder / "raw" / "reports").mkdir(parents=True)
     for path in REPORTS.values():
-        shutil.copy(path, folder / path.name)
-    code, _, err = cli("--curated", "cur", "run", "--raw", "raw")
+        shutil.copy(path, folder / "raw" / "reports" / path.name)
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        code, _, err = cli("--curated", "cur", "run", "--raw", "raw")
+    finally:
+        os.chdir(here)
     assert code == 0, err
+    return folder
+
+
+@pytest.fixture()
+def published(template: Path, workdir: Path) -> Path:
+    shutil.copytree(template / "raw", workdir / "raw")
+    shutil.copytree(template / "cur", workdir / "cur")
     return workdir / "cur"
 
 
