@@ -162,6 +162,7 @@ def test_readme_reading_example_runs(raw: Path, workdir: Path) -> None:
         ("China Unicom", 69866752),
         ("IP Address Allocation Alliance of CNNIC", 62947328),
     ]
+    assert scope["mainland"] == [64435, 64435]  # PDF and text dump, App. 2 Table 3
     flagged = scope["flagged"]
     assert isinstance(flagged, pd.DataFrame)
     assert sorted(set(flagged["organization"])) == [
