@@ -27,6 +27,9 @@ class DocumentError(Exception):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, str]]:
+        return (DocumentError, (self.path, self.reason))  # survives a bounded child process
+
 
 @dataclass(frozen=True)
 class Document:

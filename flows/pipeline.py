@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from cninet import progress
+from cninet.guard import LimitExceeded, bounded
 from cninet.lock import run_lock
 from cninet.process import (
     RunResult,
@@ -43,15 +44,28 @@ from schemas.validate import Validated
 
 @task(cache_policy=NO_CACHE)
 def load_task(path: Path) -> Document | SourceOutcome:
+    """Read and parse a source; PDF parsing is bounded in time and memory (cninet.guard)."""
+    shown = display_path(path)
     try:
-        return load_document(path, display_path(path))
+        if path.suffix.lower() == ".pdf":
+            return bounded(load_document, path, shown)
+        return load_document(path, shown)
     except DocumentError as exc:
         return load_error(exc)
+    except LimitExceeded as exc:
+        return load_error(DocumentError(shown, f"untrusted PDF: {exc}"))
 
 
 @task(cache_policy=NO_CACHE)
-def layout_task(doc: Document, specs: Sequence[Section]) -> list[Line]:
-    return document_lines(doc, [c for spec in specs for c in spec.captions])
+def layout_task(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
+    """The line stream (bounded like loading for PDFs), or the reason it could not be read."""
+    captions = [c for spec in specs for c in spec.captions]
+    if doc.format != "pdf" or not captions:
+        return document_lines(doc, captions)
+    try:
+        return bounded(document_lines, doc, captions)
+    except LimitExceeded as exc:
+        return f"untrusted PDF: {exc}"
 
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{spec.id}")
@@ -92,6 +106,8 @@ def extract_source(
         return SourceOutcome(loaded.path, "other edition", reason, loaded.sha256, edition)
     specs = section_specs(edition, sections)
     elements = layout_task(loaded, specs)
+    if isinstance(elements, str):
+        return SourceOutcome(loaded.path, "rejected", elements, loaded.sha256, edition)
     results = [extract_task(loaded, edition, spec, elements) for spec in specs]
     validated = validate_task(results, run_id)
     return SourceOutcome(

@@ -210,3 +210,16 @@ def test_cli_module_runs_as_a_script() -> None:
         [sys.executable, "-m", "cninet.cli", "--help"], capture_output=True, text=True, cwd=ROOT
     )
     assert result.returncode == 0 and "run" in result.stdout
+
+
+def test_untrusted_pdf_is_bounded_in_time(
+    published: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PDF that takes longer than the per-document limit is given up, in one line."""
+    shutil.copy(REPORTS["pdf"], workdir / "slow.pdf")
+    monkeypatch.setenv("CNINET_DOC_TIMEOUT_S", "0.001")
+    before = versions(published)
+    code, _, err = cli("--curated", "cur", "run", "slow.pdf")
+    assert code == 1
+    assert "error: slow.pdf: untrusted PDF: gave up after 0.001 s" in one_error_line(err)
+    assert versions(published) == before
