@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/extract_speed.py
 	$(BIN)/python benchmarks/rerun_section.py
 	$(BIN)/python benchmarks/scan_new.py
+	$(BIN)/python benchmarks/backfill.py
 
 clean:
 	rm -rf curated/*/ curated/_reports

@@ -173,6 +173,37 @@ def run(
 
 
 @app.command()
+def backfill(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Sources or folders (default: all of raw/).")
+    ] = None,
+    raw: Annotated[Path, typer.Option(envvar=RAW_ENV, help="Folder of raw inputs.")] = Path("raw"),
+    workers: Annotated[int, typer.Option(min=1, help="Dask worker threads.")] = 2,
+    address: Annotated[
+        str | None,
+        typer.Option(help="A running Dask scheduler (tcp://host:8786): the path to a cluster."),
+    ] = None,
+) -> None:
+    """Process many sources in parallel on Dask, then publish each dataset once."""
+    from cninet.process import discover_sources, display_path
+    from flows.pipeline import backfill_sources
+
+    settings: Context = ctx.obj
+    targets = list(paths or [raw])
+    missing = [str(p) for p in targets if not p.exists()]
+    if missing:
+        raise fail(f"no such file or folder: {', '.join(missing)}", 2)
+    files = [f for p in targets for f in (discover_sources(p) if p.is_dir() else [p])]
+    explicit = {display_path(p) for p in targets if p.is_file()}
+    execute(
+        settings,
+        lambda t: backfill_sources(files, settings.curated, workers, address, started=t),
+        explicit,
+    )
+
+
+@app.command()
 def serve(
     ctx: typer.Context,
     cron: Annotated[

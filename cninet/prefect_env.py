@@ -15,6 +15,7 @@ QUIET_DEFAULTS = {
     # The in-process API's own services log shutdown races (events still in flight when the
     # CLI exits) as tracebacks; they concern Prefect's bookkeeping, not the run's results.
     "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
+    "DASK_LOGGING__DISTRIBUTED": "error",  # backfill's local Dask cluster
 }
 
 

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from cninet.guard import LimitExceeded, bounded
 from cninet.registry import Processed, file_sha256
 from cninet.settings import code_version
 from cninet.store import Published
-from extractors.document import Document, DocumentError
-from extractors.extract import PendingFlag, SectionResult
+from extractors.document import Document, DocumentError, load_document
+from extractors.extract import PendingFlag, SectionResult, run_section
+from extractors.layout import Line, document_lines
 from extractors.recognise import Edition, UnrecognisedDocument, recognise
 from extractors.sections import specs_for
 from extractors.spec import Section
@@ -212,3 +214,72 @@ def processed_sources(outcomes: Sequence[SourceOutcome]) -> list[Processed]:
 
 def load_error(error: DocumentError) -> SourceOutcome:
     return SourceOutcome(error.path, "rejected", error.reason)
+
+
+def load_source(path: Path) -> Document | SourceOutcome:
+    """Read and parse a source; PDF parsing is bounded in time and memory (cninet.guard)."""
+    shown = display_path(path)
+    try:
+        if path.suffix.lower() == ".pdf":
+            return bounded(load_document, path, shown)
+        return load_document(path, shown)
+    except DocumentError as exc:
+        return load_error(exc)
+    except LimitExceeded as exc:
+        return load_error(DocumentError(shown, f"untrusted PDF: {exc}"))
+
+
+def source_lines(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
+    """The line stream (bounded like loading for PDFs), or the reason it could not be read."""
+    captions = [c for spec in specs for c in spec.captions]
+    if doc.format != "pdf" or not captions:
+        return document_lines(doc, captions)
+    try:
+        return bounded(document_lines, doc, captions)
+    except LimitExceeded as exc:
+        return f"untrusted PDF: {exc}"
+
+
+@dataclass(frozen=True)
+class Steps:
+    """How each step of reading a source runs: as Prefect tasks, or as plain calls."""
+
+    load: Callable[[Path], Document | SourceOutcome]
+    lines: Callable[[Document, Sequence[Section]], list[Line] | str]
+    extract: Callable[[Document, Edition, Section, Sequence[Line]], SectionResult]
+    validate: Callable[[Sequence[SectionResult], str], dict[str, Validated]]
+
+
+PLAIN_STEPS = Steps(load_source, source_lines, run_section, validate_source)
+
+
+def run_source(
+    path: Path,
+    run_id: str,
+    steps: Steps,
+    sections: frozenset[str] | None = None,
+    only_edition: int | None = None,
+) -> SourceOutcome:
+    """Load, recognise, extract every section and validate one source."""
+    loaded = steps.load(path)
+    if isinstance(loaded, SourceOutcome):
+        return loaded
+    edition = recognise_or_reject(loaded)
+    if isinstance(edition, str):
+        return SourceOutcome(loaded.path, "skipped", edition, loaded.sha256)
+    if only_edition is not None and edition.edition != only_edition:
+        reason = f"edition {edition.edition}, not {only_edition}"
+        return SourceOutcome(loaded.path, "other edition", reason, loaded.sha256, edition)
+    specs = section_specs(edition, sections)
+    lines = steps.lines(loaded, specs)
+    if isinstance(lines, str):
+        return SourceOutcome(loaded.path, "rejected", lines, loaded.sha256, edition)
+    results = [steps.extract(loaded, edition, spec, lines) for spec in specs]
+    return SourceOutcome(
+        loaded.path,
+        "extracted",
+        sha256=loaded.sha256,
+        edition=edition,
+        sections=tuple(spec.id for spec in specs),
+        validated=steps.validate(results, run_id),
+    )

@@ -10,33 +10,35 @@ import pandas as pd
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect_dask import DaskTaskRunner
 
 from cninet import progress
-from cninet.guard import LimitExceeded, bounded
 from cninet.lock import run_lock
 from cninet.process import (
+    PLAIN_STEPS,
     RunResult,
     SourceOutcome,
+    Steps,
     commit_metadata,
     discover_sources,
     display_path,
     duplicate_of,
-    load_error,
+    load_source,
     new_sources,
     processed_sources,
     publishable,
-    recognise_or_reject,
-    section_specs,
+    run_source,
+    source_lines,
     validate_source,
 )
 from cninet.reconcile import conflict_lines, reconcile, validated_reconciliation
-from cninet.registry import processed, record
+from cninet.registry import file_sha256, processed, record
 from cninet.report import write_report
 from cninet.settings import code_version
 from cninet.store import Published, publish, publish_derived, read_if_published
-from extractors.document import Document, DocumentError, load_document
+from extractors.document import Document
 from extractors.extract import SectionResult, run_section
-from extractors.layout import Line, document_lines
+from extractors.layout import Line
 from extractors.recognise import Edition
 from extractors.spec import Section
 from schemas.validate import Validated
@@ -44,28 +46,12 @@ from schemas.validate import Validated
 
 @task(cache_policy=NO_CACHE)
 def load_task(path: Path) -> Document | SourceOutcome:
-    """Read and parse a source; PDF parsing is bounded in time and memory (cninet.guard)."""
-    shown = display_path(path)
-    try:
-        if path.suffix.lower() == ".pdf":
-            return bounded(load_document, path, shown)
-        return load_document(path, shown)
-    except DocumentError as exc:
-        return load_error(exc)
-    except LimitExceeded as exc:
-        return load_error(DocumentError(shown, f"untrusted PDF: {exc}"))
+    return load_source(path)
 
 
 @task(cache_policy=NO_CACHE)
 def layout_task(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
-    """The line stream (bounded like loading for PDFs), or the reason it could not be read."""
-    captions = [c for spec in specs for c in spec.captions]
-    if doc.format != "pdf" or not captions:
-        return document_lines(doc, captions)
-    try:
-        return bounded(document_lines, doc, captions)
-    except LimitExceeded as exc:
-        return f"untrusted PDF: {exc}"
+    return source_lines(doc, specs)
 
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{spec.id}")
@@ -95,29 +81,8 @@ def extract_source(
     only_edition: int | None = None,
 ) -> SourceOutcome:
     """Load, recognise, extract every section (a task each) and validate one source."""
-    loaded = load_task(path)
-    if isinstance(loaded, SourceOutcome):
-        return loaded
-    edition = recognise_or_reject(loaded)
-    if isinstance(edition, str):
-        return SourceOutcome(loaded.path, "skipped", edition, loaded.sha256)
-    if only_edition is not None and edition.edition != only_edition:
-        reason = f"edition {edition.edition}, not {only_edition}"
-        return SourceOutcome(loaded.path, "other edition", reason, loaded.sha256, edition)
-    specs = section_specs(edition, sections)
-    elements = layout_task(loaded, specs)
-    if isinstance(elements, str):
-        return SourceOutcome(loaded.path, "rejected", elements, loaded.sha256, edition)
-    results = [extract_task(loaded, edition, spec, elements) for spec in specs]
-    validated = validate_task(results, run_id)
-    return SourceOutcome(
-        loaded.path,
-        "extracted",
-        sha256=loaded.sha256,
-        edition=edition,
-        sections=tuple(spec.id for spec in specs),
-        validated=validated,
-    )
+    steps = Steps(load_task, layout_task, extract_task, validate_task)
+    return run_source(path, run_id, steps, sections, only_edition)
 
 
 def publish_all(
@@ -173,15 +138,80 @@ def process_sources(
             else:
                 outcomes.append(extract_source(path, run_id, sections, only_edition))
             hook.advance(f"read {path.name}")
-        hook.add(len(publishable(outcomes)))
-        published = publish_all(curated, run_id, outcomes)
-        reconciled, conflicts = reconcile_task(curated, run_id)
-        if reconciled is not None:
-            published = (*published, reconciled)
-        record(curated, processed_sources(outcomes), run_id)
-        result = RunResult(run_id, tuple(outcomes), published, None, startup, conflicts)
-        report = write_report(curated, result)
+        return finish_run(curated, run_id, outcomes, startup)
+
+
+def finish_run(
+    curated: Path, run_id: str, outcomes: Sequence[SourceOutcome], startup: float | None
+) -> RunResult:
+    """Publish every dataset once (one writer: the caller holds the lock), rebuild the
+    reconciliation, record the sources, write the quality report."""
+    progress.current().add(len(publishable(outcomes)))
+    published = publish_all(curated, run_id, outcomes)
+    reconciled, conflicts = reconcile_task(curated, run_id)
+    if reconciled is not None:
+        published = (*published, reconciled)
+    record(curated, processed_sources(outcomes), run_id)
+    result = RunResult(run_id, tuple(outcomes), published, None, startup, conflicts)
+    report = write_report(curated, result)
     return RunResult(run_id, result.sources, published, report, startup, conflicts)
+
+
+@task(cache_policy=NO_CACHE, task_run_name="extract-{path.name}")
+def extract_source_task(path: Path, run_id: str) -> SourceOutcome:
+    """One whole source in one task (for parallel backfills): the plain steps, no subflow."""
+    return run_source(path, run_id, PLAIN_STEPS)
+
+
+@flow(name="backfill", log_prints=False)
+def backfill_sources(
+    paths: list[Path],
+    curated: Path,
+    workers: int = 2,
+    address: str | None = None,
+    started: float | None = None,
+) -> RunResult:
+    """Many sources extracted in parallel on Dask (threads here, or the cluster at
+    ``address``), then published by one writer per table, as in any run."""
+    startup = time.perf_counter() - started if started is not None else None
+    runner = dask_runner(workers, address)
+    run_id = current_run_id()
+    progress.current().add(len(paths))
+    with run_lock(curated):
+        known = processed(curated)
+        outcomes: list[SourceOutcome] = []
+        queued: list[SourceOutcome] = []  # fresh files, by content, for duplicate checks
+        fresh: list[Path] = []
+        for path in paths:
+            duplicate = duplicate_of(path, known, [*outcomes, *queued])
+            if duplicate is not None:
+                outcomes.append(duplicate)
+                continue
+            queued.append(SourceOutcome(display_path(path), "queued", "", file_sha256(path)))
+            fresh.append(path)
+        outcomes += parallel_extract(fresh, run_id, runner)
+        return finish_run(curated, run_id, outcomes, startup)
+
+
+def dask_runner(workers: int, address: str | None) -> DaskTaskRunner:
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": False})
+
+
+def parallel_extract(
+    paths: Sequence[Path], run_id: str, runner: DaskTaskRunner
+) -> list[SourceOutcome]:
+    @flow(name="backfill-extract", task_runner=runner, log_prints=False)  # type: ignore[arg-type]
+    def extract_all() -> list[SourceOutcome]:
+        futures = [extract_source_task.submit(path, run_id) for path in paths]
+        outcomes = []
+        for future in futures:
+            outcomes.append(future.result())
+            progress.current().advance(f"read {len(outcomes)} of {len(paths)}")
+        return outcomes
+
+    return extract_all()
 
 
 @flow(name="process-source", log_prints=False)

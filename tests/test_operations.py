@@ -122,3 +122,20 @@ def test_export_writes_a_data_dictionary(published: Path, workdir: Path) -> None
 
     frame = pd.read_parquet(workdir / "out" / "ipv4_by_org.parquet")
     assert list(frame.columns) == [f["name"] for f in org["schema"]["fields"]]
+
+
+def test_backfill_processes_editions_in_parallel(workdir: Path) -> None:
+    """Three editions (the text dump with edited edition numbers) through the Dask runner."""
+    raw = workdir / "raw"
+    raw.mkdir()
+    text = REPORTS["txt"].read_text(encoding="utf-8")
+    for number in (61, 62, 63):
+        edited = text.replace("The 54th Statistical Report", f"The {number}st Statistical Report")
+        (raw / f"cnnic-{number}.txt").write_text(edited, encoding="utf-8")
+    shutil.copy(raw / "cnnic-61.txt", raw / "copy-of-61.txt")
+    code, out, err = cli("--curated", "cur", "backfill", "--raw", "raw", "--workers", "2")
+    assert code == 0, err
+    assert "duplicate raw/copy-of-61.txt" in " ".join(out.split())
+    orgs = read(workdir / "cur", "ipv4_by_org")
+    assert sorted(set(orgs["edition"])) == [61, 62, 63] and len(orgs) == 24
+    assert DeltaTable(str(workdir / "cur" / "ipv4_by_org")).version() == 0  # one commit
