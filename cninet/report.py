@@ -64,11 +64,20 @@ def render_report(result: RunResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_report(curated: Path, result: RunResult) -> Path:
+def write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def write_report(curated: Path, result: RunResult, changes: dict[str, str] | None = None) -> Path:
+    """Write ``<run id>.md`` and ``<run id>.html`` under ``curated/_reports``; return the
+    HTML path."""
+    from cninet.report_html import render_html
+
     folder = curated / REPORTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{result.run_id}.md"
-    tmp = path.with_suffix(".md.tmp")
-    tmp.write_text(render_report(result), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    write_text(folder / f"{result.run_id}.md", render_report(result))
+    html = folder / f"{result.run_id}.html"
+    write_text(html, render_html(result, changes or {}))
+    return html

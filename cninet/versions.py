@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from cninet.store import VOLATILE_COLUMNS, cell_text, history, open_table, read, row_key
+from cninet.store import VOLATILE_COLUMNS, Published, cell_text, history, open_table, read, row_key
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,20 @@ def diff(curated: Path, dataset: str, before: int, after: int | None = None) -> 
                 changes.append(change)
     columns = [*key, "column", "before", "after"]
     return Diff(tuple(key), added, removed, pd.DataFrame(changes, columns=columns))
+
+
+def changes_since_previous(curated: Path, published: Sequence[Published]) -> dict[str, str]:
+    """For each dataset this run committed to, what changed against its previous version."""
+    out: dict[str, str] = {}
+    for item in published:
+        if not item.changed:
+            out[item.dataset] = "unchanged"
+        elif item.version == 0:
+            out[item.dataset] = f"first version ({item.rows} rows)"
+        else:
+            change = diff(curated, item.dataset, item.version - 1, item.version)
+            out[item.dataset] = (
+                f"{len(change.added)} rows added, {len(change.removed)} removed, "
+                f"{len(change.changed)} cells changed since version {item.version - 1}"
+            )
+    return out

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 from prefect_dask import DaskTaskRunner
@@ -33,9 +34,10 @@ from cninet.process import (
 )
 from cninet.reconcile import conflict_lines, reconcile, validated_reconciliation
 from cninet.registry import file_sha256, processed, record
-from cninet.report import write_report
+from cninet.report import render_report, write_report
 from cninet.settings import code_version
 from cninet.store import Published, publish, publish_derived, read_if_published
+from cninet.versions import changes_since_previous
 from extractors.document import Document
 from extractors.extract import SectionResult, run_section
 from extractors.layout import Line
@@ -153,7 +155,12 @@ def finish_run(
         published = (*published, reconciled)
     record(curated, processed_sources(outcomes), run_id)
     result = RunResult(run_id, tuple(outcomes), published, None, startup, conflicts)
-    report = write_report(curated, result)
+    report = write_report(curated, result, changes_since_previous(curated, published))
+    create_markdown_artifact(
+        markdown=render_report(result),
+        key="cninet-quality-report",
+        description=f"cninet quality report, run {run_id}",
+    )
     return RunResult(run_id, result.sources, published, report, startup, conflicts)
 
 

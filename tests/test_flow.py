@@ -86,7 +86,8 @@ def test_quality_report_lists_every_flag_with_printed_text_and_place(
 ) -> None:
     result = process_sources(sorted(raw.rglob("*.*")), workdir / "curated")
     assert result.report_path is not None
-    report = result.report_path.read_text(encoding="utf-8")
+    assert result.report_path.suffix == ".html"
+    report = result.report_path.with_suffix(".md").read_text(encoding="utf-8")
     assert result.report_path.parent == workdir / "curated" / "_reports"
     lines = [line for line in report.splitlines() if "erratum_equivalence" in line]
     assert len(lines) == 4
@@ -100,7 +101,7 @@ def test_cli_run_summary_and_export(raw: Path, workdir: Path) -> None:
     code, out, err = cli("--curated", "cur", "run", "--raw", "raw")
     assert code == 0, err
     assert "ipv4_by_org" in out and "quality report:" in out
-    report = next((workdir / "cur" / "_reports").glob("*.md"))
+    report = next((workdir / "cur" / "_reports").glob("*.html"))
     assert str(report.name) in out.replace("\n", "")
 
     code, out, err = cli("--curated", "cur", "export", "--format", "csv", "--out", "export")
