@@ -35,8 +35,30 @@ def end_of_previous_year(edition: Edition) -> date:
     return date(edition.period_end.year - 1, 12, 31)
 
 
+def check_names(spec_id: str, chapter: str) -> None:
+    if not SPEC_ID_RE.match(spec_id):
+        raise SpecError(f"section id {spec_id!r} must be lower_snake_case")
+    if not CHAPTER_RE.match(chapter):
+        raise SpecError(f"{spec_id}: chapter {chapter!r} must be lower-kebab-case")
+
+
+class Named:
+    """What every kind of section has: an id, a version, and the captions it looks for."""
+
+    id: str
+    version: str
+
+    @property
+    def extractor(self) -> str:
+        return f"{self.id}@{self.version}"
+
+    @property
+    def captions(self) -> tuple[re.Pattern[str], ...]:
+        return ()
+
+
 @dataclass(frozen=True)
-class SectionSpec:
+class SectionSpec(Named):
     """A printed table: how to find it and how to read each body row.
 
     ``caption`` is searched in whitespace-normalised lines. ``header`` holds regexes that must
@@ -62,10 +84,7 @@ class SectionSpec:
     tidy: Tidy | None = None
 
     def __post_init__(self) -> None:
-        if not SPEC_ID_RE.match(self.id):
-            raise SpecError(f"section id {self.id!r} must be lower_snake_case")
-        if not CHAPTER_RE.match(self.chapter):
-            raise SpecError(f"{self.id}: chapter {self.chapter!r} must be lower-kebab-case")
+        check_names(self.id, self.chapter)
         if not self.header or not all(keyword.strip() for keyword in self.header):
             raise SpecError(f"{self.id}: header needs at least one non-empty keyword")
         for keyword in self.header:
@@ -79,16 +98,12 @@ class SectionSpec:
             raise SpecError(f"{self.id}: caption pattern must be case-insensitive")
 
     @property
-    def extractor(self) -> str:
-        return f"{self.id}@{self.version}"
-
-    @property
     def captions(self) -> tuple[re.Pattern[str], ...]:
         return (self.caption,)
 
 
 @dataclass(frozen=True)
-class TextSpec:
+class TextSpec(Named):
     """Figures stated in sentences: ``facts`` reads a document's running text.
 
     The facts (extractors.narrative.Fact) are kept one per indicator and period, the most
@@ -106,22 +121,11 @@ class TextSpec:
     description: str = ""
 
     def __post_init__(self) -> None:
-        if not SPEC_ID_RE.match(self.id):
-            raise SpecError(f"section id {self.id!r} must be lower_snake_case")
-        if not CHAPTER_RE.match(self.chapter):
-            raise SpecError(f"{self.id}: chapter {self.chapter!r} must be lower-kebab-case")
-
-    @property
-    def extractor(self) -> str:
-        return f"{self.id}@{self.version}"
-
-    @property
-    def captions(self) -> tuple[re.Pattern[str], ...]:
-        return ()
+        check_names(self.id, self.chapter)
 
 
 @dataclass(frozen=True)
-class RecordsSpec:
+class RecordsSpec(Named):
     """Rows a reader builds directly (e.g. the articles of a news file). Each record holds the
     dataset's value columns plus ``period_end``, ``page``, ``line`` and ``raw``."""
 
@@ -136,18 +140,7 @@ class RecordsSpec:
     caption: str = ""
 
     def __post_init__(self) -> None:
-        if not SPEC_ID_RE.match(self.id):
-            raise SpecError(f"section id {self.id!r} must be lower_snake_case")
-        if not CHAPTER_RE.match(self.chapter):
-            raise SpecError(f"{self.id}: chapter {self.chapter!r} must be lower-kebab-case")
-
-    @property
-    def extractor(self) -> str:
-        return f"{self.id}@{self.version}"
-
-    @property
-    def captions(self) -> tuple[re.Pattern[str], ...]:
-        return ()
+        check_names(self.id, self.chapter)
 
 
 Section = SectionSpec | TextSpec | RecordsSpec

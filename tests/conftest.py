@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,3 +43,31 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A temporary working directory (so recorded source paths are relative)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def published_template(factory: pytest.TempPathFactory, sources: list[Path]) -> Path:
+    """raw/ holding ``sources`` and cur/ with them published by `cninet run`, made once (the
+    caller holds the Prefect harness)."""
+    from typer.testing import CliRunner
+
+    from cninet.cli import app
+
+    folder = factory.mktemp("published")
+    (folder / "raw").mkdir()
+    for path in sources:
+        shutil.copy(path, folder / "raw" / path.name)
+    here = Path.cwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(app, ["--curated", "cur", "run", "--raw", "raw"])
+    finally:
+        os.chdir(here)
+    assert result.exit_code == 0, result.stderr
+    return folder
+
+
+def copy_template(template: Path, workdir: Path) -> Path:
+    """A fresh copy of a published template in the test's working directory; returns cur/."""
+    shutil.copytree(template / "raw", workdir / "raw")
+    shutil.copytree(template / "cur", workdir / "cur")
+    return workdir / "cur"

@@ -22,7 +22,14 @@ from typer.testing import CliRunner
 from cninet.cli import app
 from cninet.lock import LOCK_NAME
 from cninet.store import read
-from tests.conftest import CNNIC_DATASETS, CSRC_PDF, REPORTS, ROOT
+from tests.conftest import (
+    CNNIC_DATASETS,
+    CSRC_PDF,
+    REPORTS,
+    ROOT,
+    copy_template,
+    published_template,
+)
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -67,25 +74,12 @@ HOSTILE = {
 
 @pytest.fixture(scope="module")
 def template(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """raw/ with the text dump and cur/ with it published, made once for the module."""
-    folder = tmp_path_factory.mktemp("published")
-    (folder / "raw").mkdir()
-    shutil.copy(REPORTS["txt"], folder / "raw" / REPORTS["txt"].name)
-    here = Path.cwd()
-    os.chdir(folder)
-    try:
-        assert cli("--curated", "cur", "run", "--raw", "raw")[0] == 0
-    finally:
-        os.chdir(here)
-    return folder
+    return published_template(tmp_path_factory, [REPORTS["txt"]])
 
 
 @pytest.fixture()
 def published(template: Path, workdir: Path) -> Path:
-    """A fresh copy of the published template in the test's working directory."""
-    shutil.copytree(template / "raw", workdir / "raw")
-    shutil.copytree(template / "cur", workdir / "cur")
-    return workdir / "cur"
+    return copy_template(template, workdir)
 
 
 def versions(curated: Path) -> dict[str, int]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import extractors.sections as sections
 from cninet.cli import app
 from cninet.store import read
 from cninet.versions import diff, versions
-from tests.conftest import CNNIC_DATASETS, REPORTS
+from tests.conftest import CNNIC_DATASETS, REPORTS, copy_template, published_template
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -28,26 +27,12 @@ def cli(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture(scope="module")
 def template(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """raw/ with the 54th edition (PDF and text) and cur/ with it published, made once."""
-    folder = tmp_path_factory.mktemp("published")
-    (folder / "raw" / "reports").mkdir(parents=True)
-    for path in REPORTS.values():
-        shutil.copy(path, folder / "raw" / "reports" / path.name)
-    here = Path.cwd()
-    os.chdir(folder)
-    try:
-        code, _, err = cli("--curated", "cur", "run", "--raw", "raw")
-    finally:
-        os.chdir(here)
-    assert code == 0, err
-    return folder
+    return published_template(tmp_path_factory, list(REPORTS.values()))
 
 
 @pytest.fixture()
 def published(template: Path, workdir: Path) -> Path:
-    shutil.copytree(template / "raw", workdir / "raw")
-    shutil.copytree(template / "cur", workdir / "cur")
-    return workdir / "cur"
+    return copy_template(template, workdir)
 
 
 def table_versions(curated: Path) -> dict[str, int]:
