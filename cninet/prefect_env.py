@@ -16,6 +16,9 @@ QUIET_DEFAULTS = {
     # CLI exits) as tracebacks; they concern Prefect's bookkeeping, not the run's results.
     "PREFECT_SERVER_LOGGING_LEVEL": "CRITICAL",
     "DASK_LOGGING__DISTRIBUTED": "error",  # backfill's local Dask cluster
+    # A first start runs the database migrations; on a busy 2-core machine that can take
+    # longer than Prefect's default 20 s.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
 }
 
 

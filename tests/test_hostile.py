@@ -176,14 +176,20 @@ def test_run_killed_while_publishing_leaves_complete_versions(workdir: Path) -> 
     (workdir / "raw").mkdir()
     for path in REPORTS.values():
         shutil.copy(path, workdir / "raw" / path.name)
-    env = {**os.environ, "PREFECT_HOME": str(workdir / "prefect")}
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(workdir / "prefect"),
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300",
+    }
     command = [sys.executable, "-m", "cninet.cli", "--curated", "cur", "run", "--raw", "raw"]
-    process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)  # fmt: skip
-    deadline = time.monotonic() + 120
+    log = workdir / "run.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT)  # fmt: skip
+    deadline = time.monotonic() + 300
     try:
         while not list((workdir / "cur").glob("*/_delta_log/*.json")):
-            assert process.poll() is None, "run ended before publishing"
+            assert process.poll() is None, f"run ended before publishing: {log.read_text()}"
             assert time.monotonic() < deadline, "run did not start publishing in time"
             time.sleep(0.01)
         process.send_signal(signal.SIGKILL)
