@@ -185,15 +185,17 @@ def test_run_killed_while_publishing_leaves_complete_versions(workdir: Path) -> 
     log = workdir / "run.log"
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=output,
-                                   stderr=subprocess.STDOUT)  # fmt: skip
+                                   stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     deadline = time.monotonic() + 300
     try:
         while not list((workdir / "cur").glob("*/_delta_log/*.json")):
             assert process.poll() is None, f"run ended before publishing: {log.read_text()}"
             assert time.monotonic() < deadline, "run did not start publishing in time"
             time.sleep(0.01)
-        process.send_signal(signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)  # the run and the API server it started
     finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
     for table in (workdir / "cur").glob("*/_delta_log"):
