@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from cninet import prefect_env
 
@@ -27,6 +27,8 @@ from schemas import DATASETS  # noqa: E402
 
 if TYPE_CHECKING:  # avoids importing prefect before a command needs it
     from cninet.process import RunResult
+
+T = TypeVar("T")
 
 app = typer.Typer(
     add_completion=False,
@@ -316,11 +318,8 @@ def diff(
 
     settings: Context = ctx.obj
     check_dataset(dataset)
-    try:
-        change = compute(settings.curated, dataset, from_version, to_version)
-    except (ValueError, FileNotFoundError) as exc:
-        raise fail(str(exc)) from None
-    label = list(change.key[1:])
+    change = or_fail(lambda: compute(settings.curated, dataset, from_version, to_version))
+    label = [c for c in change.key if c != "source_sha256"]
     out.print(
         f"{dataset}: {len(change.added)} rows added, {len(change.removed)} removed, "
         f"{len(change.changed)} cells changed",
@@ -328,9 +327,11 @@ def diff(
     )
     for title, frame in (("added", change.added), ("removed", change.removed)):
         if not frame.empty:
-            out.print(rich_table(f"{title} rows", frame[["source_path", *label]]))
+            where = ["source_path"] if "source_path" in frame.columns else []
+            out.print(rich_table(f"{title} rows", frame[[*where, *label]]))
     if not change.changed.empty:
-        out.print(rich_table("changed cells", change.changed.drop(columns=["source_sha256"])))
+        cells = change.changed.drop(columns=["source_sha256"], errors="ignore")
+        out.print(rich_table("changed cells", cells))
 
 
 @app.command()
@@ -347,15 +348,20 @@ def show(
 
     settings: Context = ctx.obj
     check_dataset(dataset)
-    try:
-        frame = read(settings.curated, dataset, version, edition)
-    except (ValueError, FileNotFoundError) as exc:
-        raise fail(str(exc)) from None
+    frame = or_fail(lambda: read(settings.curated, dataset, version, edition))
     if not all_columns:
         shown = {"edition", "period_end", "quality_flags", "source_format"}
         hidden = set(Provenance.to_schema().columns) - shown
         frame = frame[[c for c in frame.columns if c not in hidden]]
     out.print(rich_table(f"{dataset} ({len(frame)} rows)", frame))
+
+
+def or_fail(read_it: Callable[[], T]) -> T:
+    """A read of the curated tables, or a one-line error for a missing table or version."""
+    try:
+        return read_it()
+    except (ValueError, FileNotFoundError) as exc:
+        raise fail(str(exc)) from None
 
 
 def check_dataset(dataset: str) -> None:

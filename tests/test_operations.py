@@ -124,3 +124,32 @@ def test_backfill_processes_editions_in_parallel(workdir: Path) -> None:
     orgs = read(workdir / "cur", "ipv4_by_org")
     assert sorted(set(orgs["edition"])) == [61, 62, 63] and len(orgs) == 24
     assert DeltaTable(str(workdir / "cur" / "ipv4_by_org")).version() == 0  # one commit
+
+
+def test_diff_of_a_derived_dataset_names_its_rows(workdir: Path) -> None:
+    """reconciliation has no source columns: diff keys it by indicator and period."""
+    import pandas as pd
+
+    from cninet.store import publish_derived
+
+    row = {
+        "indicator_id": "internet_users",
+        "period_end": pd.Timestamp("2024-06-30"),
+        "n_sources": 2,
+        "sources": ["news:a.txt", "report_text:54"],
+        "values": ["news:a.txt: 1.1 billion (a.txt)", "report_text:54: 1.09967 billion (r.txt)"],
+        "min_value": 1_099_670_000.0,
+        "max_value": 1_100_000_000.0,
+        "spread_pct": 0.03,
+        "tolerance": 50_000_000.0,
+        "status": "agree",
+        "quality_flags": [],
+        "run_id": "r1",
+    }
+    publish_derived(workdir / "cur", "reconciliation", pd.DataFrame([row]), {"run_id": "r1"})
+    later = {**row, "period_end": pd.Timestamp("2024-12-31"), "run_id": "r2"}
+    publish_derived(workdir / "cur", "reconciliation", pd.DataFrame([row, later]), {"run_id": "r2"})
+    code, out, err = cli("--curated", "cur", "diff", "reconciliation", "--from", "0")
+    assert code == 0, err
+    assert "1 rows added, 0 removed, 0 cells changed" in out
+    assert "2024-12-31" in out
