@@ -13,12 +13,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from cninet import prefect_env
+from flows import prefect_env
 
 prefect_env.configure()
 
-from cninet.prefect_env import local_run_settings  # noqa: E402
 from flows.pipeline import backfill_sources  # noqa: E402
+from flows.prefect_env import local_run_settings  # noqa: E402
 
 TEXT = Path(__file__).resolve().parent.parent / "raw" / "reports" / "cnnic-54-en-2024-08.txt"
 

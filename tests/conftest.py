@@ -32,7 +32,7 @@ def prefect_harness() -> Iterator[None]:
     """One ephemeral Prefect API for the whole session, heartbeats off (no 1 s joins)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    from cninet.prefect_env import local_run_settings
+    from flows.prefect_env import local_run_settings
 
     with prefect_test_harness(server_startup_timeout=120), local_run_settings():
         yield
@@ -50,7 +50,7 @@ def published_template(factory: pytest.TempPathFactory, sources: list[Path]) -> 
     caller holds the Prefect harness)."""
     from typer.testing import CliRunner
 
-    from cninet.cli import app
+    from flows.cli import app
 
     folder = factory.mktemp("published")
     (folder / "raw").mkdir()

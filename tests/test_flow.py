@@ -12,8 +12,8 @@ from deltalake import DeltaTable
 from typer.testing import CliRunner
 
 from cninet import store
-from cninet.cli import app
 from cninet.store import read
+from flows.cli import app
 from flows.pipeline import process_raw, process_source, process_sources
 from schemas import DATASETS
 from tests.conftest import CNNIC_DATASETS, CSRC_PDF, GOLDEN, RAW, REPORTS

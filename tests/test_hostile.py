@@ -19,9 +19,9 @@ import pytest
 from deltalake import DeltaTable
 from typer.testing import CliRunner
 
-from cninet.cli import app
 from cninet.lock import LOCK_NAME
 from cninet.store import read
+from flows.cli import app
 from tests.conftest import (
     CNNIC_DATASETS,
     CSRC_PDF,
@@ -181,7 +181,7 @@ def test_run_killed_while_publishing_leaves_complete_versions(workdir: Path) -> 
         "PREFECT_HOME": str(workdir / "prefect"),
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "300",
     }
-    command = [sys.executable, "-m", "cninet.cli", "--curated", "cur", "run", "--raw", "raw"]
+    command = [sys.executable, "-m", "flows.cli", "--curated", "cur", "run", "--raw", "raw"]
     log = workdir / "run.log"
     with log.open("wb") as output:
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=output,
@@ -209,7 +209,7 @@ def test_run_killed_while_publishing_leaves_complete_versions(workdir: Path) -> 
 
 def test_cli_module_runs_as_a_script() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "cninet.cli", "--help"], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "flows.cli", "--help"], capture_output=True, text=True, cwd=ROOT
     )
     assert result.returncode == 0 and "run" in result.stdout
 

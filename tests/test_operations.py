@@ -12,9 +12,9 @@ from deltalake import DeltaTable
 from typer.testing import CliRunner
 
 import extractors.sections as sections
-from cninet.cli import app
 from cninet.store import read
 from cninet.versions import diff, versions
+from flows.cli import app
 from tests.conftest import CNNIC_DATASETS, REPORTS, copy_template, published_template
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

@@ -85,7 +85,7 @@ def test_served_deployment_publishes_a_new_edition(server: dict[str, str], tmp_p
     raw.mkdir()
     log = (tmp_path / "serve.log").open("wb")
     serve = subprocess.Popen(
-        [sys.executable, "-m", "cninet.cli", "--curated", str(curated), "serve",
+        [sys.executable, "-m", "flows.cli", "--curated", str(curated), "serve",
          "--interval", "3", "--raw", str(raw)],
         cwd=ROOT, env=server, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from cninet import prefect_env
+from flows import prefect_env
 
 prefect_env.configure()
 
