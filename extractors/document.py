@@ -262,7 +262,9 @@ def decode_text(path: str, data: bytes) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise DocumentError(path, f"UTF-16 text that does not decode (byte {exc.start})") from exc
+            raise DocumentError(
+                path, f"UTF-16 text that does not decode (byte {exc.start})"
+            ) from exc
     elif b"\x00" in data:
         raise DocumentError(path, "binary data in a text file (NUL bytes, no UTF-16 mark)")
     else:

@@ -14,6 +14,8 @@ from prefect.runtime import flow_run
 from prefect_dask import DaskTaskRunner
 
 from cninet import progress
+from cninet.faults import write_cause
+from cninet.guard import check_stop
 from cninet.lock import run_lock
 from cninet.process import (
     PLAIN_STEPS,
@@ -22,14 +24,16 @@ from cninet.process import (
     Steps,
     commit_metadata,
     discover_sources,
-    display_path,
     duplicate_of,
     load_source,
     new_sources,
     processed_sources,
     publishable,
+    refused,
     run_source,
     source_lines,
+    source_name,
+    unique_paths,
     validate_source,
 )
 from cninet.reconcile import conflict_lines, reconcile, validated_reconciliation
@@ -47,8 +51,8 @@ from schemas.validate import Validated
 
 
 @task(cache_policy=NO_CACHE)
-def load_task(path: Path) -> Document | SourceOutcome:
-    return load_source(path)
+def load_task(path: Path, name: str) -> Document | SourceOutcome:
+    return load_source(path, name)
 
 
 @task(cache_policy=NO_CACHE)
@@ -81,23 +85,31 @@ def extract_source(
     run_id: str,
     sections: frozenset[str] | None = None,
     only_edition: int | None = None,
+    name: str | None = None,
 ) -> SourceOutcome:
     """Load, recognise, extract every section (a task each) and validate one source."""
     steps = Steps(load_task, layout_task, extract_task, validate_task)
-    return run_source(path, run_id, steps, sections, only_edition)
+    return run_source(path, run_id, steps, sections, only_edition, name)
 
 
 def publish_all(
     curated: Path, run_id: str, outcomes: Sequence[SourceOutcome]
-) -> tuple[Published, ...]:
-    """One Delta commit per dataset over all sources where that dataset validated."""
+) -> tuple[tuple[Published, ...], dict[str, str]]:
+    """One Delta commit per dataset over all sources where that dataset validated. A table
+    that cannot be written (disk full, read-only, corrupted) is named with the cause and the
+    others are still written: each commit stands alone, and the failed table keeps its
+    previous version. Returns what was published and, per failed dataset, the cause."""
     published = []
+    failed: dict[str, str] = {}
     for dataset, parts in sorted(publishable(outcomes).items()):
         frame = pd.concat([part for _, part in parts], ignore_index=True)
         metadata = commit_metadata(run_id, dataset, frame, outcomes)
-        published.append(publish_task(curated, dataset, frame, metadata))
+        try:
+            published.append(publish_task(curated, dataset, frame, metadata))
+        except Exception as exc:
+            failed[dataset] = write_cause(exc)
         progress.current().advance(f"published {dataset}")
-    return tuple(published)
+    return tuple(published), failed
 
 
 @task(cache_policy=NO_CACHE)
@@ -124,22 +136,30 @@ def process_sources(
     sections: frozenset[str] | None = None,
     started: float | None = None,
     only_edition: int | None = None,
+    raw: Path | None = None,
+    allow_symlinks: bool = False,
 ) -> RunResult:
-    """Extract and validate each source, publish each dataset once, write the quality report."""
+    """Extract and validate each source (each path once), publish each dataset once, write
+    the quality report. Sources are named relative to ``raw`` (else by file name)."""
     startup = time.perf_counter() - started if started is not None else None
     run_id = current_run_id()
     hook = progress.current()
-    hook.add(len(paths))
+    chosen = unique_paths(paths)
+    hook.add(len(chosen))
     with run_lock(curated):
         known = processed(curated)
         outcomes: list[SourceOutcome] = []
-        for path in paths:
-            duplicate = duplicate_of(path, known, outcomes)
-            if duplicate is not None:
-                outcomes.append(duplicate)
-            else:
-                outcomes.append(extract_source(path, run_id, sections, only_edition))
+        for path in chosen:
+            check_stop()
+            name = source_name(path, raw)
+            outcome = refused(path, name, allow_symlinks) or duplicate_of(
+                path, known, outcomes, name
+            )
+            if outcome is None:
+                outcome = extract_source(path, run_id, sections, only_edition, name)
+            outcomes.append(outcome)
             hook.advance(f"read {path.name}")
+        check_stop()
         return finish_run(curated, run_id, outcomes, startup)
 
 
@@ -147,27 +167,52 @@ def finish_run(
     curated: Path, run_id: str, outcomes: Sequence[SourceOutcome], startup: float | None
 ) -> RunResult:
     """Publish every dataset once (one writer: the caller holds the lock), rebuild the
-    reconciliation, record the sources, write the quality report."""
+    reconciliation, record the sources, write the quality report. A write that fails is one
+    line in ``write_failures``; the sources that fed a failed table are not recorded, so the
+    next scan reads them again."""
     progress.current().add(len(publishable(outcomes)))
-    published = publish_all(curated, run_id, outcomes)
-    reconciled, conflicts = reconcile_task(curated, run_id)
+    published, failed = publish_all(curated, run_id, outcomes)
+    try:
+        reconciled, conflicts = reconcile_task(curated, run_id)
+    except Exception as exc:
+        reconciled, conflicts = None, ()
+        failed["reconciliation"] = write_cause(exc)
     if reconciled is not None:
         published = (*published, reconciled)
-    record(curated, processed_sources(outcomes), run_id)
-    result = RunResult(run_id, tuple(outcomes), published, None, startup, conflicts)
-    report = write_report(curated, result, changes_since_previous(curated, published))
+    blocked = {o.sha256 for o in outcomes if any(dataset in failed for dataset in o.validated)}
+    failures = [f"{dataset}: not published ({cause})" for dataset, cause in failed.items()]
+    try:
+        record(
+            curated,
+            [s for s in processed_sources(outcomes) if s.source_sha256 not in blocked],
+            run_id,
+        )
+    except Exception as exc:
+        failures.append(f"sources registry (_sources): not written ({write_cause(exc)})")
+    result = RunResult(
+        run_id, tuple(outcomes), published, None, startup, conflicts, tuple(failures)
+    )
+    try:
+        changes = changes_since_previous(curated, published)
+    except Exception:
+        changes = {}
+    try:
+        report = write_report(curated, result, changes)
+    except Exception as exc:
+        failures.append(f"quality report: not written ({write_cause(exc)})")
+        report = None
     create_markdown_artifact(
         markdown=render_report(result),
         key="cninet-quality-report",
         description=f"cninet quality report, run {run_id}",
     )
-    return RunResult(run_id, result.sources, published, report, startup, conflicts)
+    return RunResult(run_id, result.sources, published, report, startup, conflicts, tuple(failures))
 
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{path.name}")
-def extract_source_task(path: Path, run_id: str) -> SourceOutcome:
+def extract_source_task(path: Path, run_id: str, name: str | None = None) -> SourceOutcome:
     """One whole source in one task (for parallel backfills): the plain steps, no subflow."""
-    return run_source(path, run_id, PLAIN_STEPS)
+    return run_source(path, run_id, PLAIN_STEPS, name=name)
 
 
 @flow(name="backfill", log_prints=False)
@@ -177,26 +222,34 @@ def backfill_sources(
     workers: int = 2,
     address: str | None = None,
     started: float | None = None,
+    raw: Path | None = None,
+    allow_symlinks: bool = False,
 ) -> RunResult:
     """Many sources extracted in parallel on Dask (threads here, or the cluster at
     ``address``), then published by one writer per table, as in any run."""
     startup = time.perf_counter() - started if started is not None else None
     runner = dask_runner(workers, address)
     run_id = current_run_id()
-    progress.current().add(len(paths))
+    chosen = unique_paths(paths)
+    progress.current().add(len(chosen))
     with run_lock(curated):
         known = processed(curated)
         outcomes: list[SourceOutcome] = []
         queued: list[SourceOutcome] = []  # fresh files, by content, for duplicate checks
-        fresh: list[Path] = []
-        for path in paths:
-            duplicate = duplicate_of(path, known, [*outcomes, *queued])
-            if duplicate is not None:
-                outcomes.append(duplicate)
+        fresh: list[tuple[Path, str]] = []
+        for path in chosen:
+            name = source_name(path, raw)
+            outcome = refused(path, name, allow_symlinks) or duplicate_of(
+                path, known, [*outcomes, *queued], name
+            )
+            if outcome is not None:
+                outcomes.append(outcome)
                 continue
-            queued.append(SourceOutcome(display_path(path), "queued", "", file_sha256(path)))
-            fresh.append(path)
+            queued.append(SourceOutcome(name, "queued", "", file_sha256(path)))
+            fresh.append((path, name))
+        check_stop()
         outcomes += parallel_extract(fresh, run_id, runner)
+        check_stop()
         return finish_run(curated, run_id, outcomes, startup)
 
 
@@ -207,11 +260,11 @@ def dask_runner(workers: int, address: str | None) -> DaskTaskRunner:
 
 
 def parallel_extract(
-    paths: Sequence[Path], run_id: str, runner: DaskTaskRunner
+    paths: Sequence[tuple[Path, str]], run_id: str, runner: DaskTaskRunner
 ) -> list[SourceOutcome]:
     @flow(name="backfill-extract", task_runner=runner, log_prints=False)  # type: ignore[arg-type]
     def extract_all() -> list[SourceOutcome]:
-        futures = [extract_source_task.submit(path, run_id) for path in paths]
+        futures = [extract_source_task.submit(path, run_id, name) for path, name in paths]
         outcomes = []
         for future in futures:
             outcomes.append(future.result())
@@ -234,7 +287,7 @@ def rerun_sections(
     """Re-extract only ``sections`` of one edition's sources under ``raw`` and publish new
     versions of just the datasets they feed, replacing only those sections' rows."""
     return process_sources(
-        discover_sources(raw), curated, sections, started=started, only_edition=edition
+        discover_sources(raw), curated, sections, started=started, only_edition=edition, raw=raw
     )
 
 
@@ -246,10 +299,10 @@ def process_new(raw: str, curated: str) -> RunResult:
     new = new_sources(discover_sources(Path(raw)), processed(Path(curated)))
     if not new:
         return RunResult(current_run_id(), (), ())
-    return process_sources(new, Path(curated))
+    return process_sources(new, Path(curated), raw=Path(raw))
 
 
 @flow(name="process-raw", log_prints=False)
 def process_raw(raw: Path, curated: Path, started: float | None = None) -> RunResult:
     """Every source under ``raw``."""
-    return process_sources(discover_sources(raw), curated, started=started)
+    return process_sources(discover_sources(raw), curated, started=started, raw=raw)

@@ -120,7 +120,7 @@ def test_backfill_processes_editions_in_parallel(workdir: Path) -> None:
     shutil.copy(raw / "cnnic-61.txt", raw / "copy-of-61.txt")
     code, out, err = cli("--curated", "cur", "backfill", "--raw", "raw", "--workers", "2")
     assert code == 0, err
-    assert "duplicate raw/copy-of-61.txt" in " ".join(out.split())
+    assert "duplicate copy-of-61.txt" in " ".join(out.split())
     orgs = read(workdir / "cur", "ipv4_by_org")
     assert sorted(set(orgs["edition"])) == [61, 62, 63] and len(orgs) == 24
     assert DeltaTable(str(workdir / "cur" / "ipv4_by_org")).version() == 0  # one commit
