@@ -42,7 +42,10 @@ def csv_ready(frame: pd.DataFrame) -> pd.DataFrame:
             lambda items: json.dumps(list(items) if isinstance(items, list | np.ndarray) else [])
         )
     for column in out.columns:
-        if out[column].dtype == object and column not in LIST_COLUMNS:
+        textual = pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(
+            out[column]
+        )
+        if textual and column not in LIST_COLUMNS:
             out[column] = out[column].map(spreadsheet_safe)
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,13 +22,14 @@ from cninet.guard import (
 )
 from cninet.registry import Processed, file_sha256
 from cninet.settings import code_version
-from cninet.store import Published
+from cninet.store import Published, TableUnreadable, open_table, to_pandas
 from extractors.document import Document, DocumentError, load_document
 from extractors.extract import PendingFlag, SectionResult, run_section
 from extractors.layout import Line, document_lines
 from extractors.recognise import Edition, UnrecognisedDocument, recognise
 from extractors.sections import specs_for
 from extractors.spec import Section
+from schemas.completeness import MEMBERSHIP_DATASETS, lost_members, missing_provinces
 from schemas.cross import cross_check
 from schemas.validate import Flag, Validated, add_flags, make_flag, row_at, validate_dataset
 
@@ -178,7 +180,52 @@ def validate_source(results: Sequence[SectionResult], run_id: str) -> dict[str, 
         else:
             checked = validate_dataset(dataset, parts.frame.assign(run_id=run_id))
             validated[dataset] = with_pending(checked, parts.pending)
-    return cross_check(validated)
+    return {name: whole(v) for name, v in cross_check(validated).items()}
+
+
+def blocked(validated: Validated, failure: str | None) -> Validated:
+    if failure is None or not validated.ok:
+        return validated
+    return Validated(validated.dataset, validated.frame, validated.flags, (failure,))
+
+
+def whole(validated: Validated) -> Validated:
+    """The dataset unless its expected membership (31 provinces) is short: structural."""
+    return blocked(validated, missing_provinces(validated.dataset, validated.frame))
+
+
+def previous_edition_rows(curated: Path, dataset: str, edition: int) -> pd.DataFrame:
+    """The published rows of the latest edition before ``edition`` (empty if none)."""
+    try:
+        table = open_table(curated, dataset)
+        if table is None:
+            return pd.DataFrame()
+        frame = to_pandas(table.to_pyarrow_table(filters=[("edition", "<", edition)]))
+    except (TableUnreadable, OSError):
+        return pd.DataFrame()  # publishing this dataset will name the damage
+    if frame.empty:
+        return frame
+    return frame[frame["edition"] == frame["edition"].max()]
+
+
+def prove_whole(curated: Path, outcomes: Sequence[SourceOutcome]) -> list[SourceOutcome]:
+    """Each extracted report dataset checked against the members of the previous edition
+    in the store; a short one becomes structural for that source (not published)."""
+    out = []
+    for outcome in outcomes:
+        number = outcome.edition.edition if outcome.edition is not None else None
+        if outcome.status != "extracted" or number is None:
+            out.append(outcome)
+            continue
+        checked = dict(outcome.validated)
+        for dataset, validated in outcome.validated.items():
+            if dataset in MEMBERSHIP_DATASETS and validated.ok and not validated.frame.empty:
+                previous = previous_edition_rows(curated, dataset, number)
+                checked[dataset] = blocked(
+                    validated, lost_members(dataset, validated.frame, previous)
+                )
+        out.append(dataclasses.replace(outcome, validated=checked))
+    return out
 
 
 def publishable(outcomes: Iterable[SourceOutcome]) -> dict[str, list[tuple[str, pd.DataFrame]]]:

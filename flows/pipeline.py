@@ -28,6 +28,7 @@ from cninet.process import (
     load_source,
     new_sources,
     processed_sources,
+    prove_whole,
     publishable,
     refused,
     run_source,
@@ -170,6 +171,7 @@ def finish_run(
     reconciliation, record the sources, write the quality report. A write that fails is one
     line in ``write_failures``; the sources that fed a failed table are not recorded, so the
     next scan reads them again."""
+    outcomes = prove_whole(curated, outcomes)
     progress.current().add(len(publishable(outcomes)))
     published, failed = publish_all(curated, run_id, outcomes)
     try:

@@ -106,7 +106,9 @@ def test_renamed_copy_is_a_clean_skip(published: Path, workdir: Path) -> None:
     shutil.copy(REPORTS["txt"], workdir / "renamed-copy.txt")
     code, out, err = cli("--curated", "cur", "run", "renamed-copy.txt")
     assert code == 0, err
-    assert "duplicate renamed-copy.txt: same content as cnnic-54-en-2024-08.txt" in " ".join(out.split())
+    assert "duplicate renamed-copy.txt: same content as cnnic-54-en-2024-08.txt" in " ".join(
+        out.split()
+    )
     assert versions(published) == before
 
 
