@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +26,7 @@ import pandas as pd
 from cninet.process import SourceOutcome, Steps, dataset_parts, run_source, whole
 from extractors.document import Document, DocumentError, parse_document
 from extractors.extract import SectionResult, run_section
-from extractors.layout import document_lines
+from extractors.layout import Line, document_lines
 from extractors.spec import Section
 from schemas.completeness import lost_members
 from schemas.validate import Validated
@@ -60,7 +60,7 @@ def table_sections() -> frozenset[str]:
     return frozenset(s.id for s in specs_for("cnnic", "en") if s.id not in TEXT_SECTIONS)
 
 
-def in_process_load(data: bytes) -> object:
+def in_process_load(data: bytes) -> Callable[[Path, str], Document | SourceOutcome]:
     def load(path: Path, name: str) -> Document | SourceOutcome:
         try:
             return parse_document(name, data)
@@ -70,7 +70,9 @@ def in_process_load(data: bytes) -> object:
     return load
 
 
-def pure_validate(previous: dict[str, pd.DataFrame]) -> object:
+def pure_validate(
+    previous: dict[str, pd.DataFrame],
+) -> Callable[[Sequence[SectionResult], str], dict[str, Validated]]:
     def validate(results: Sequence[SectionResult], run_id: str) -> dict[str, Validated]:
         out = {}
         for dataset, parts in dataset_parts(results).items():
@@ -87,7 +89,7 @@ def pure_validate(previous: dict[str, pd.DataFrame]) -> object:
     return validate
 
 
-def lines_of(doc: Document, specs: Sequence[Section]) -> list:  # type: ignore[type-arg]
+def lines_of(doc: Document, specs: Sequence[Section]) -> list[Line]:
     return document_lines(doc, [c for spec in specs for c in spec.captions])
 
 
