@@ -45,6 +45,7 @@ EN_UNITS = {
     "pp": 1,
     "blocks/32": 1,
     "hours": 1,
+    "ratio": 1,
     "thousand": 10**3,
     "million": 10**6,
     "billion": 10**9,
