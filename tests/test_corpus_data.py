@@ -45,6 +45,7 @@ EN_UNITS = {
     "pp": 1,
     "blocks/32": 1,
     "hours": 1,
+    "ratio": 1,
     "thousand": 10**3,
     "million": 10**6,
     "billion": 10**9,
@@ -205,3 +206,23 @@ def test_vocabulary_additions_are_new_and_well_formed() -> None:
     }
     unused = {r["indicator_id"] for r in added} - used
     assert not unused, f"vocabulary additions no golden uses: {sorted(unused)}"
+
+
+def test_corpus_coverage_meets_the_issue() -> None:
+    """Issue 10: at least 60 texts, half Chinese, 15 editions, 10 look-alikes, each kind present."""
+    kinds = [r["kind"] for r in MANIFEST]
+    assert len(MANIFEST) >= 60
+    assert sum(r["lang"] == "zh" for r in MANIFEST) * 2 >= len(MANIFEST)
+    assert len({r["edition"] for r in MANIFEST if r["edition"]}) >= 15
+    assert kinds.count("lookalike") >= 10
+    assert set(kinds) == set(KINDS)
+    flagged = [
+        row["file"]
+        for row in MANIFEST
+        if row["kind"] != "lookalike"
+        and any(
+            "self_contradiction" in g["flags"]
+            for g in _read_csv(CORPUS / (row["file"][: -len(".txt")] + ".csv"))[1]
+        )
+    ]
+    assert flagged, "at least one text must carry a headline/body contradiction"
