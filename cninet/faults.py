@@ -47,7 +47,7 @@ def safe_text(text: str) -> str:
 
 def one_line(text: str, limit: int = MAX_WORDS) -> str:
     """Whitespace collapsed (after escaping control characters), cut to ``limit``."""
-    flat = " ".join(safe_text(" ".join(str(text).split())).split())
+    flat = " ".join(safe_text(str(text).strip()).split())
     return flat if len(flat) <= limit else flat[: limit - 3] + "..."
 
 

@@ -76,8 +76,13 @@ def validate_task(results: Sequence[SectionResult], run_id: str) -> dict[str, Va
 @task(cache_policy=NO_CACHE, task_run_name="publish-{dataset}")
 def publish_task(
     curated: Path, dataset: str, frame: pd.DataFrame, metadata: dict[str, str]
-) -> Published:
-    return publish(curated, dataset, frame, metadata)
+) -> Published | str:
+    """The new version, or the cause in a few words when the table cannot be written (an
+    expected outcome, returned rather than raised: the run goes on with the other tables)."""
+    try:
+        return publish(curated, dataset, frame, metadata)
+    except Exception as exc:
+        return write_cause(exc)
 
 
 @flow(name="extract-source", log_prints=False)
@@ -105,18 +110,26 @@ def publish_all(
     for dataset, parts in sorted(publishable(outcomes).items()):
         frame = pd.concat([part for _, part in parts], ignore_index=True)
         metadata = commit_metadata(run_id, dataset, frame, outcomes)
-        try:
-            published.append(publish_task(curated, dataset, frame, metadata))
-        except Exception as exc:
-            failed[dataset] = write_cause(exc)
+        outcome = publish_task(curated, dataset, frame, metadata)
+        if isinstance(outcome, str):
+            failed[dataset] = outcome
+        else:
+            published.append(outcome)
         progress.current().advance(f"published {dataset}")
     return tuple(published), failed
 
 
 @task(cache_policy=NO_CACHE)
-def reconcile_task(curated: Path, run_id: str) -> tuple[Published | None, tuple[str, ...]]:
+def reconcile_task(curated: Path, run_id: str) -> tuple[Published | str | None, tuple[str, ...]]:
     """Recompute the reconciliation from every published indicator; publish it if it changed.
-    Returns the publish result and one line per conflict."""
+    Returns the publish result (or the cause it failed) and one line per conflict."""
+    try:
+        return reconcile_published(curated, run_id)
+    except Exception as exc:
+        return write_cause(exc), ()
+
+
+def reconcile_published(curated: Path, run_id: str) -> tuple[Published | None, tuple[str, ...]]:
     indicators = read_if_published(curated, "indicators")
     if indicators is None:
         return None, ()
@@ -174,12 +187,10 @@ def finish_run(
     outcomes = prove_whole(curated, outcomes)
     progress.current().add(len(publishable(outcomes)))
     published, failed = publish_all(curated, run_id, outcomes)
-    try:
-        reconciled, conflicts = reconcile_task(curated, run_id)
-    except Exception as exc:
-        reconciled, conflicts = None, ()
-        failed["reconciliation"] = write_cause(exc)
-    if reconciled is not None:
+    reconciled, conflicts = reconcile_task(curated, run_id)
+    if isinstance(reconciled, str):
+        failed["reconciliation"] = reconciled
+    elif reconciled is not None:
         published = (*published, reconciled)
     blocked = {o.sha256 for o in outcomes if any(dataset in failed for dataset in o.validated)}
     failures = [f"{dataset}: not published ({cause})" for dataset, cause in failed.items()]

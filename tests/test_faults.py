@@ -245,10 +245,11 @@ def test_a_path_named_twice_is_read_once(workdir: Path) -> None:
 
 
 def test_markup_and_newlines_in_a_file_name_print_as_text(store: Path, workdir: Path) -> None:
-    name = "[/b]bad\nerror: forged.txt"
-    (workdir / name).write_bytes(b"")
+    name = "[/b]bad\nerror: forged.txt"  # a folder "[" under raw/ holding "b]bad\n…"
+    (workdir / "raw" / "[").mkdir()
+    (workdir / "raw" / name).write_bytes(b"")
     before = versions(store)
-    code, _, err = cli("run", name)
+    code, _, err = cli("run", "--raw", "raw", str(Path("raw") / name))
     assert code == 1
     assert one_error_line(err) == "error: [/b]bad\\nerror: forged.txt: empty file"
     assert_intact(store, before)
