@@ -126,6 +126,7 @@ def source_refusal(path: Path, limits: Limits, allow_symlinks: bool = False) -> 
 
 STOP = threading.Event()
 STOP_SIGNAL: list[int] = []
+ACTIVE = threading.Event()  # set while a CLI run's stop handlers are in force
 
 
 def request_stop(signum: int, _frame: FrameType | None = None) -> None:
@@ -140,6 +141,14 @@ def check_stop() -> None:
         raise Interrupted(STOP_SIGNAL[0] if STOP_SIGNAL else signal.SIGINT)
 
 
+def claim_signals() -> None:
+    """Inside a flow run (main thread only): SIGINT/SIGTERM are stop requests again, in place
+    of the orchestrator's handler that raises wherever the run happens to be."""
+    if ACTIVE.is_set() and threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, request_stop)
+
+
 @contextmanager
 def stop_handlers() -> Iterator[None]:
     """SIGINT/SIGTERM become stop requests while the block runs (main thread only)."""
@@ -149,9 +158,11 @@ def stop_handlers() -> Iterator[None]:
         yield
         return
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    ACTIVE.set()
     try:
         yield
     finally:
+        ACTIVE.clear()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
 

@@ -171,6 +171,8 @@ def execute(
     SIGINT/SIGTERM stop it at the next safe point (before a source, before publishing):
     nothing is published, exit 130/143. A watchdog ends the run's helper processes (the
     ephemeral Prefect API server, reader children) if this process is killed outright."""
+    from prefect.exceptions import TerminationSignal
+
     fresh_limits()
     started = time.perf_counter()
     with (
@@ -195,6 +197,8 @@ def execute(
             raise fail(message, exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted by SIGINT: stopped; nothing more was written", 130) from None
+        except TerminationSignal:
+            raise fail("interrupted by SIGTERM: stopped; nothing more was written", 143) from None
         except LimitSettingError as exc:
             raise fail(str(exc), 2) from None
         except Exception as exc:  # the flow failed: one line, non-zero, tables stay consistent

@@ -15,7 +15,7 @@ from prefect_dask import DaskTaskRunner
 
 from cninet import progress
 from cninet.faults import write_cause
-from cninet.guard import check_stop
+from cninet.guard import check_stop, claim_signals
 from cninet.lock import run_lock
 from cninet.process import (
     PLAIN_STEPS,
@@ -94,6 +94,7 @@ def extract_source(
     name: str | None = None,
 ) -> SourceOutcome:
     """Load, recognise, extract every section (a task each) and validate one source."""
+    claim_signals()
     steps = Steps(load_task, layout_task, extract_task, validate_task)
     return run_source(path, run_id, steps, sections, only_edition, name)
 
@@ -156,6 +157,7 @@ def process_sources(
     """Extract and validate each source (each path once), publish each dataset once, write
     the quality report. Sources are named relative to ``raw`` (else by file name)."""
     startup = time.perf_counter() - started if started is not None else None
+    claim_signals()  # a CLI run: signals stop it at the next safe point
     run_id = current_run_id()
     hook = progress.current()
     chosen = unique_paths(paths)
@@ -241,6 +243,7 @@ def backfill_sources(
     """Many sources extracted in parallel on Dask (threads here, or the cluster at
     ``address``), then published by one writer per table, as in any run."""
     startup = time.perf_counter() - started if started is not None else None
+    claim_signals()
     runner = dask_runner(workers, address)
     run_id = current_run_id()
     chosen = unique_paths(paths)
