@@ -12,8 +12,8 @@ from extractors.cells import CellError, is_total_label, split_notes
 from extractors.document import Document
 from extractors.layout import Line
 from extractors.locate import SectionNotFound, locate_table
-from extractors.narrative import Fact, consolidate
-from extractors.recognise import Edition
+from extractors.edition import Edition
+from extractors.figures.facts import Fact, consolidate
 from extractors.spec import RecordsSpec, Section, SectionSpec, TextSpec
 
 # (row index, check name, message): an erratum the extractor itself saw (e.g. two mentions of

@@ -41,7 +41,7 @@ from cninet.versions import changes_since_previous
 from extractors.document import Document
 from extractors.extract import SectionResult, run_section
 from extractors.layout import Line
-from extractors.recognise import Edition
+from extractors.edition import Edition
 from extractors.spec import Section
 from schemas.validate import Validated
 
