@@ -66,9 +66,19 @@ class Figure:
         return bool(self.multiplier or self.unit_word)
 
     @property
+    def base_unit(self) -> str:
+        """The natural base unit of the printed unit word ("count" for a bare figure)."""
+        return self.natural or "count"
+
+    @property
     def value_base(self) -> float:
         """The value in the printed unit's natural base (a bare figure: number × multiplier)."""
         return float(self.number * self.factor * self.unit_factor)
+
+    def to_base(self, base_unit: str) -> float:
+        """The value in vocabulary ``base_unit`` under its language's grammar."""
+        g = grammar(self.lang)
+        return self.in_base(base_unit, g.bare_bases, g.count_bases)
 
     def in_base(self, base_unit: str, bare: frozenset[str], counts: frozenset[str]) -> float:
         """The value in vocabulary ``base_unit``; ``bare``: bases a bare figure may be in,

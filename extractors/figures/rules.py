@@ -69,10 +69,13 @@ class Rule:
     unmatched: bool = False
     examples: tuple[Example, ...] = ()
     where: str = ""
+    pattern: str = ""  # the record's pattern as written (fragments not expanded)
 
 
 @dataclass(frozen=True)
 class CardRule:
+    """A KPI card named by its whole label (NFKC, no spaces)."""
+
     label: re.Pattern[str]
     indicator: str
     yoy: str | None
@@ -235,6 +238,7 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
         unmatched=unmatched,
         examples=tuple(_examples(record.get("examples", ()), where)),
         where=where,
+        pattern=str(record["pattern"]),
     )
 
 
@@ -262,7 +266,7 @@ def kind_from_data(
     if unknown:
         raise GrammarError(f"{kind_path}: unknown key {unknown[0]!r}")
     for key, allowed in (("reader", READERS), ("period", PERIODS), ("unmatched", UNMATCHED)):
-        if kind_data.get(key, allowed[-1] if key == "unmatched" else None) not in allowed:
+        if kind_data.get(key, "none" if key == "unmatched" else None) not in allowed:
             raise GrammarError(f"{kind_path}: {key} {kind_data.get(key)!r} not in {list(allowed)}")
     kind = SourceKind(
         kind=str(kind_data["kind"]),

@@ -387,8 +387,10 @@ ZH_CHINA_RE = re.compile(r"中国|我国|全国|CNNIC")
 
 def zh_full_date(text: str) -> datetime.date | None:
     for match in ZH_FULL_DATE_RE.finditer(nfkc(text)):
-        y, m, d = (match["y"], match["m"], match["d"]) if match["y"] else (
-            match["iy"], match["im"], match["id"]
+        y, m, d = (
+            (match["y"], match["m"], match["d"])
+            if match["y"]
+            else (match["iy"], match["im"], match["id"])
         )
         try:
             return datetime.date(int(y), int(m), int(d))
@@ -513,10 +515,16 @@ def other_publisher(kind: SourceKind, sentence: str) -> str | None:
 
 @dataclass(frozen=True)
 class NewsMention:
-    """A mention of a news article, with the article it comes from."""
+    """A figure of a news article, with the article it comes from."""
 
-    mention: Mention
+    fact: Fact  # page None; line = 1-based line in the file
     article_id: str
+    named: str | None = None  # the id the rule names (fact.indicator_id if the vocabulary has it)
+
+    @property
+    def period_resolved(self) -> bool:
+        """False: fact.period_end is a best guess, for the caller to flag."""
+        return self.fact.period_resolved
 
 
 def article_segments(doc: Document, kind: SourceKind) -> list[tuple[Article, _Segment]]:
@@ -537,7 +545,9 @@ def news_mentions(
         whole = "\n".join(lines[n - 1] for n in segment.all_lines())
         if not cites(kind, whole):
             continue
-        prose = zh_prose(lines, segment.body) if kind.lang == "zh" else body_prose(lines, segment.body)
+        prose = (
+            zh_prose(lines, segment.body) if kind.lang == "zh" else body_prose(lines, segment.body)
+        )
         edition = named_edition(whole)
         cutoff = edition_cutoff(edition) if edition else None
         latest = latest_printed_period(prose.norm, kind.lang)
@@ -558,7 +568,7 @@ def news_mentions(
                     publisher=kind.publisher,
                     edition=edition or edition_of(mention.fact.period_end),
                 )
-            found.append(NewsMention(replace(mention, fact=fact), article.article_id))
+            found.append(NewsMention(fact, article.article_id, mention.named))
     return articles, found
 
 
@@ -575,4 +585,9 @@ def news_facts(doc: Document, edition: Edition) -> list[Fact]:
     language picks the kind); a period the article could not pin down stays flagged."""
     kind = source_kind("news_zh" if edition.lang == "zh" else "news_en")
     _, found = news_mentions(doc, kind, base_units())
-    return [item.mention.fact for item in found]
+    return [item.fact for item in found]
+
+
+def extract_news_facts(doc: Document, lang: str = "en") -> tuple[list[Article], list[NewsMention]]:
+    """Every article of a news file, and the figures of its relevant articles (reading order)."""
+    return news_mentions(doc, source_kind("news_zh" if lang == "zh" else "news_en"), base_units())
