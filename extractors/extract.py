@@ -10,10 +10,10 @@ import pandas as pd
 
 from extractors.cells import CellError, is_total_label, split_notes
 from extractors.document import Document
-from extractors.layout import Line
-from extractors.locate import SectionNotFound, locate_table
 from extractors.edition import Edition
 from extractors.figures.facts import Fact, consolidate
+from extractors.layout import Line
+from extractors.locate import SectionNotFound, locate_table
 from extractors.spec import RecordsSpec, Section, SectionSpec, TextSpec
 
 # (row index, check name, message): an erratum the extractor itself saw (e.g. two mentions of

@@ -20,7 +20,7 @@ from typing import Any
 
 from extractors.document import Document
 from extractors.edition import Edition, UnrecognisedDocument, edition_cutoff
-from extractors.figures.dates import latest_printed_period, month_end, month_number
+from extractors.figures.dates import latest_printed_period, month_number
 from extractors.figures.rules import SourceKind
 from extractors.figures.text import nfkc, simplified
 from extractors.kinds import all_kinds

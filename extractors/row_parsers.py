@@ -17,9 +17,9 @@ from extractors.cells import (
     parse_percent,
     split_notes,
 )
-from extractors.provinces import province_std
 from extractors.edition import Edition
 from extractors.figures.grammar import grammar
+from extractors.provinces import province_std
 from extractors.spec import RowParser
 
 

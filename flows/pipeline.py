@@ -39,9 +39,9 @@ from cninet.settings import code_version
 from cninet.store import Published, publish, publish_derived, read_if_published
 from cninet.versions import changes_since_previous
 from extractors.document import Document
+from extractors.edition import Edition
 from extractors.extract import SectionResult, run_section
 from extractors.layout import Line
-from extractors.edition import Edition
 from extractors.spec import Section
 from schemas.validate import Validated
 

@@ -27,7 +27,6 @@ import datetime
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 
 from extractors.figures.dates import (
     footnote_date,

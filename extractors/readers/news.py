@@ -32,7 +32,7 @@ from typing import Literal
 from extractors.document import Document
 from extractors.edition import Edition, edition_cutoff
 from extractors.figures.dates import latest_printed_period, month_number
-from extractors.figures.engine import Dating, Mention, read_prose
+from extractors.figures.engine import Dating, read_prose
 from extractors.figures.facts import Fact
 from extractors.figures.grammar import grammar
 from extractors.figures.rules import SourceKind

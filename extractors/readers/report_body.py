@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from types import MappingProxyType
 
@@ -18,11 +17,11 @@ from extractors.document import Document
 from extractors.edition import Edition
 from extractors.figures.engine import Dating, read_prose
 from extractors.figures.facts import Fact
-from extractors.kinds import source_kind
-from extractors.vocabulary import base_units
 from extractors.figures.grammar import grammar
 from extractors.figures.numbers import SUPERSCRIPT_DIGITS, superscript_number
 from extractors.figures.text import Location, Prose, sentences
+from extractors.kinds import source_kind
+from extractors.vocabulary import base_units
 
 HARD_BREAK = "\n"
 HEADER_RE = re.compile(r"^CNNIC\s*中国互联网络信息中心")

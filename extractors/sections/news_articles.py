@@ -4,8 +4,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from extractors.document import Document
-from extractors.readers.news import split_articles
 from extractors.edition import Edition
+from extractors.readers.news import split_articles
 from extractors.spec import RecordsSpec
 
 
