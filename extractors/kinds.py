@@ -48,7 +48,8 @@ def source_kind(name: str) -> SourceKind:
     rules_data = _read_yaml(rules_path)
     if isinstance(kind_data, dict) and rules_from != name:
         base = _read_yaml(f"sources/{rules_from}/source.yaml")
-        kind_data = {**{"fragments": base.get("fragments", {})}, **kind_data}
+        fragments = {**(base.get("fragments") or {}), **(kind_data.get("fragments") or {})}
+        kind_data = {**kind_data, "fragments": fragments}
     return kind_from_data(
         kind_data, rules_data, f"extractors/{kind_path}", f"extractors/{rules_path}", base_units()
     )

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 PLACEHOLDER_RE = re.compile(r"\{([A-Z][A-Z_0-9]*)\}")
+LEXICON_RE = re.compile(r"\{=([a-z][a-z0-9_]*)\}")
 LANGUAGES = ("en", "zh")
 SCRIPTS = ("latin", "han")
 
@@ -55,9 +56,18 @@ class Grammar:
     months: Mapping[str, int]
     fragments: Mapping[str, str]
     extra: Mapping[str, Any] = field(default_factory=dict)
+    lexicon: Mapping[str, str] = field(default_factory=dict)  # indicator id → subject regex
 
     def expand(self, pattern: str, where: str, local: Mapping[str, str] | None = None) -> str:
-        """Replace ``{NAME}`` fragments (``local`` ones first), nested; unknown → GrammarError."""
+        """Replace ``{=id}`` subjects from the lexicon and ``{NAME}`` fragments (``local`` ones
+        first), nested; an unknown one → GrammarError naming ``where``."""
+
+        def subject(match: re.Match[str]) -> str:
+            if match[1] not in self.lexicon:
+                raise GrammarError(f"{where}: no subject {{={match[1]}}} in the {self.lang} lexicon")
+            return self.lexicon[match[1]]
+
+        pattern = LEXICON_RE.sub(subject, pattern)
         scope = {**self.fragments, **(local or {})}
         for _ in range(12):
             names = PLACEHOLDER_RE.findall(pattern)
@@ -213,11 +223,40 @@ def grammar_from_text(text: str, path: str) -> Grammar:
     )
 
 
+def lexicon_from_text(text: str, path: str, lang: str, ids: frozenset[str]) -> dict[str, str]:
+    """The subject lexicon of ``lang``: indicator id → one alternation (validated: known ids,
+    compilable entries)."""
+    data = yaml.safe_load(text) or {}
+    entries = data.get(lang, {}) if isinstance(data, dict) else {}
+    found: dict[str, str] = {}
+    for indicator, words in (entries or {}).items():
+        if indicator not in ids:
+            raise GrammarError(f"{path}: {lang}.{indicator} is not a vocabulary id")
+        if not isinstance(words, list) or not words:
+            raise GrammarError(f"{path}: {lang}.{indicator} must list subject patterns")
+        for word in words:
+            try:
+                re.compile(str(word))
+            except re.error as exc:
+                raise GrammarError(f"{path}: {lang}.{indicator}: {exc}") from exc
+        found[str(indicator)] = "(?:" + "|".join(str(w) for w in words) + ")"
+    return found
+
+
 @cache
 def grammar(lang: str) -> Grammar:
-    """The packaged grammar of ``lang`` (read once per process)."""
+    """The packaged grammar of ``lang`` with its subject lexicon (read once per process)."""
+    from extractors.vocabulary import base_units
+
     if lang not in LANGUAGES:
         raise GrammarError(f"no grammar for language {lang!r}")
     path = f"data/languages/{lang}.yaml"
-    text = resources.files("extractors").joinpath(path).read_text(encoding="utf-8")
-    return grammar_from_text(text, f"extractors/{path}")
+    root = resources.files("extractors")
+    loaded = grammar_from_text(root.joinpath(path).read_text(encoding="utf-8"), f"extractors/{path}")
+    lexicon = lexicon_from_text(
+        root.joinpath("data/lexicon.yaml").read_text(encoding="utf-8"),
+        "extractors/data/lexicon.yaml",
+        lang,
+        frozenset(base_units()),
+    )
+    return Grammar(**{**loaded.__dict__, "lexicon": MappingProxyType(lexicon)})

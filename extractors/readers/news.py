@@ -30,7 +30,7 @@ from pathlib import PurePath
 from typing import Literal
 
 from extractors.document import Document
-from extractors.edition import Edition, edition_cutoff
+from extractors.edition import Edition, edition_cutoff, edition_of
 from extractors.figures.dates import latest_printed_period, month_number
 from extractors.figures.engine import Dating, read_prose
 from extractors.figures.facts import Fact
@@ -38,6 +38,7 @@ from extractors.figures.grammar import grammar
 from extractors.figures.rules import SourceKind
 from extractors.figures.text import Prose, nfkc, sentences, simplified
 from extractors.kinds import source_kind
+from extractors.readers.isc_report import clean_line
 from extractors.vocabulary import base_units
 
 MONTH = grammar("en").fragments["MONTH"]
@@ -462,7 +463,9 @@ def zh_prose(lines: Sequence[str], numbers: Sequence[int]) -> Prose:
     locations: list[tuple[int | None, int | None]] = []
     previous: int | None = None
     for number in numbers:
-        piece = lines[number - 1].strip()
+        piece = clean_line(lines[number - 1])
+        if not piece:
+            continue
         if previous is not None:
             ended = text.rstrip().endswith(("。", "！", "？", "!", "?", "”"))
             text += "\n" if ended or number != previous + 1 else ""
@@ -571,13 +574,6 @@ def news_mentions(
             found.append(NewsMention(fact, article.article_id, mention.named))
     return articles, found
 
-
-def edition_of(period: datetime.date) -> int | None:
-    """The CNNIC edition whose cut-off ``period`` is, if it is one (30 June / 31 December)."""
-    if (period.month, period.day) not in ((6, 30), (12, 31)) or period.year < 1998:
-        return None
-    number = 54 + (period.year - 2024) * 2 + (0 if period.month == 6 else 1)
-    return number if number >= 1 and edition_cutoff(number) == period else None
 
 
 def news_facts(doc: Document, edition: Edition) -> list[Fact]:

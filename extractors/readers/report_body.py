@@ -14,7 +14,7 @@ from datetime import date
 from types import MappingProxyType
 
 from extractors.document import Document
-from extractors.edition import Edition
+from extractors.edition import Edition, edition_of
 from extractors.figures.engine import Dating, read_prose
 from extractors.figures.facts import Fact
 from extractors.figures.grammar import grammar
@@ -281,7 +281,14 @@ def report_facts(doc: Document, edition: Edition, kind_name: str = "cnnic_en") -
 
 
 def with_edition(fact: Fact, edition: Edition) -> Fact:
-    """A fact keeps the edition its source is (or names); none → flagged edition_unresolved."""
-    if edition.edition is None:
+    """A fact keeps the edition its source is (or names); an excerpt that names none gives
+    its figures the edition whose cut-off they are dated at, else flags edition_unresolved."""
+    number = edition.edition if edition.edition is not None else edition_of(fact.period_end)
+    if number is None:
         return replace(fact, flags=(*fact.flags, "edition_unresolved"))
-    return replace(fact, edition=edition.edition)
+    return replace(fact, edition=number, publisher="CNNIC" if edition.kind != "isc" else "ISC")
+
+
+def excerpt_facts(doc: Document, edition: Edition) -> list[Fact]:
+    """The figures of an English report excerpt (Core Data, a chapter) without its cover."""
+    return [f for f in report_facts(doc, edition, "excerpt_en") if f.indicator_id is not None]
