@@ -301,8 +301,8 @@ def han_patterns(lang: str) -> HanPatterns:
     )
     chars = re.escape(str(g.extra.get("numeral_chars", "")))
     numeral = (
-        rf"(?:(?P<qual>{qual})\s*)?(?P<cnum>(?<![{chars}\d])[{chars}]{{2,}})"
-        rf"(?P<mult>{mults})(?P<unit>{_han_units(g)})?"
+        rf"(?:(?P<qual>{qual})\s*)?(?:(?P<cnum>(?<![{chars}\d])[{chars}]{{2,}})"
+        rf"(?P<mult>{mults})(?P<unit>{_han_units(g)})?|百分之(?P<pct>[{chars}]+))"
     )
     return HanPatterns(re.compile(figure), lead, re.compile(change), re.compile(numeral))
 
@@ -336,13 +336,19 @@ def han_from_match(g: Grammar, match: re.Match[str], offset: int = 0) -> Figure:
 
 def numeral_from_match(g: Grammar, match: re.Match[str]) -> Figure | None:
     """A Chinese-numeral figure ("九百一十八万") as a Figure, or None if cn2an cannot read it."""
+    printed = match["cnum"] or match["pct"]
     try:
-        number = Decimal(str(cn2an.cn2an(match["cnum"], "strict")))
+        number = Decimal(str(cn2an.cn2an(printed, "strict")))
     except (ValueError, KeyError, IndexError):
         return None
-    unit, natural, unit_factor = g.units.get(match["unit"] or "", ("", "", Decimal(1)))
-    multiplier, factor = g.multipliers[match["mult"]]
-    start = match.start("cnum")
+    if match["pct"]:
+        unit, natural, unit_factor = g.units["%"]
+        multiplier, factor = "", 1
+        start = match.start("pct") - 3
+    else:
+        unit, natural, unit_factor = g.units.get(match["unit"] or "", ("", "", Decimal(1)))
+        multiplier, factor = g.multipliers[match["mult"]]
+        start = match.start("cnum")
     return Figure(
         number=number,
         multiplier=multiplier,

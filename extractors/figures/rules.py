@@ -41,7 +41,7 @@ RULE_KEYS = frozenset(
 KIND_KEYS = frozenset(
     {"kind", "lang", "reader", "period", "unmatched", "changes_after", "numerals", "order"}
     | {"fragments", "recognise", "publisher", "other_publishers", "description", "rules_from"}
-    | {"sort", "verb_qualifiers", "cites", "doc_kind"}
+    | {"sort", "verb_qualifiers", "cites", "doc_kind", "disclaims"}
 )
 CHOICE_RE = re.compile(r"\{([a-z][a-z_0-9]*)\}")
 TEMPLATE_RE = re.compile(r"\{([a-z][a-z_0-9]*)\}")
@@ -101,6 +101,7 @@ class SourceKind:
     publisher: str = "CNNIC"
     other_publishers: Mapping[str, str] = field(default_factory=dict)
     cites: str | None = None  # a regex an article must match for its figures to count
+    disclaims: str | None = None  # a regex: the article says its figures are not CNNIC's
     recognise: Mapping[str, Any] = field(default_factory=dict)
     fragments: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
@@ -286,6 +287,7 @@ def kind_from_data(
             str(k): str(v) for k, v in (kind_data.get("other_publishers") or {}).items()
         },
         cites=str(kind_data["cites"]) if kind_data.get("cites") else None,
+        disclaims=str(kind_data["disclaims"]) if kind_data.get("disclaims") else None,
         recognise=dict(kind_data.get("recognise") or {}),
         fragments={str(k): str(v) for k, v in (kind_data.get("fragments") or {}).items()},
         description=str(kind_data.get("description", "")),

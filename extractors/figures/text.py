@@ -51,14 +51,55 @@ def simplified(text: str) -> str:
     return "".join(_simplified_char(c) if not c.isascii() else c for c in text)
 
 
+DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+NUMERAL_DATE_RE = re.compile(
+    r"(?P<y>[〇零一二三四五六七八九]{4})(?=年)"
+    r"|(?<=年)(?P<m>十[一二]?|[一二三四五六七八九])(?=月)"
+    r"|(?<=月)(?P<d>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])(?=日)"
+)
+
+
+def _numeral_number(text: str) -> str:
+    """"二〇〇七" → "2007" (digit by digit), "十八" → "18", "三十" → "30", "十" → "10"."""
+    if "十" not in text:
+        return "".join(DIGITS[c] for c in text)
+    tens, _, ones = text.partition("十")
+    return str((int(DIGITS[tens]) if tens else 1) * 10 + (int(DIGITS[ones]) if ones else 0))
+
+
+def numeral_dates(text: str, origin: list[int] | None = None) -> tuple[str, list[int]]:
+    """Dates in Chinese numerals as digits (二〇〇七年六月三十日 → 2007年6月30日), with the
+    origin of every character kept."""
+    where = origin if origin is not None else list(range(len(text)))
+    parts: list[str] = []
+    mapped: list[int] = []
+    position = 0
+    for match in NUMERAL_DATE_RE.finditer(text):
+        parts.append(text[position : match.start()])
+        mapped.extend(where[position : match.start()])
+        digits = _numeral_number(match.group())
+        parts.append(digits)
+        mapped.extend([where[match.start()]] * len(digits))
+        position = match.end()
+    parts.append(text[position:])
+    mapped.extend(where[position:])
+    return "".join(parts), mapped
+
+
 def normalise_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
-    """NFKC per character and traditional → simplified, with the offset in ``text`` of every
-    character of the result (NFKC may lengthen a character: "⑴" → "(1)")."""
+    """NFKC per character, traditional → simplified and Chinese-numeral dates as digits, with
+    the offset in ``text`` of every character of the result (NFKC may lengthen a character:
+    "⑴" → "(1)")."""
     pieces = [_nfkc_char(char) if not char.isascii() else char for char in text]
     if all(len(piece) == 1 for piece in pieces):
-        return simplified("".join(pieces)), tuple(range(len(text)))
-    origin = [index for index, piece in enumerate(pieces) for _ in piece]
-    return simplified("".join(pieces)), tuple(origin)
+        origin = list(range(len(text)))
+    else:
+        origin = [index for index, piece in enumerate(pieces) for _ in piece]
+    converted = simplified("".join(pieces))
+    if NUMERAL_DATE_RE.search(converted) is None:
+        return converted, tuple(origin)
+    dated, mapped = numeral_dates(converted, origin)
+    return dated, tuple(mapped)
 
 
 def normalise_quote(text: str) -> str:

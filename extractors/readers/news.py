@@ -29,6 +29,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Literal
 
+import cn2an
+
 from extractors.document import Document
 from extractors.edition import Edition, edition_cutoff, edition_of
 from extractors.figures.dates import latest_printed_period, month_number
@@ -36,7 +38,7 @@ from extractors.figures.engine import Dating, read_prose
 from extractors.figures.facts import Fact
 from extractors.figures.grammar import grammar
 from extractors.figures.rules import SourceKind
-from extractors.figures.text import Prose, nfkc, sentences, simplified
+from extractors.figures.text import Prose, nfkc, numeral_dates, sentences, simplified
 from extractors.kinds import source_kind
 from extractors.readers.isc_report import clean_line
 from extractors.vocabulary import base_units
@@ -387,7 +389,7 @@ ZH_CHINA_RE = re.compile(r"中国|我国|全国|CNNIC")
 
 
 def zh_full_date(text: str) -> datetime.date | None:
-    for match in ZH_FULL_DATE_RE.finditer(nfkc(text)):
+    for match in ZH_FULL_DATE_RE.finditer(numeral_dates(nfkc(text))[0]):
         y, m, d = (
             (match["y"], match["m"], match["d"])
             if match["y"]
@@ -489,21 +491,36 @@ EDITION_RES = (
     re.compile(r"\b(?P<n>\d{1,2})(?:st|nd|rd|th)\s+(?:edition|installment|issue)\b", re.I),
     re.compile(r"第\s*(?P<n>\d{1,2})\s*次\s*《?\s*中国互联网络发展状况统计报告"),
     re.compile(r"第\s*(?P<n>\d{1,2})\s*次.{0,12}?(?:统计报告|调查报告)"),
+    re.compile(r"第(?P<cn>[一二三四五六七八九十]{1,3})次\s*《?\s*中国互联网络发展状况统计报告"),
 )
 
 
 def named_edition(text: str) -> int | None:
     """The CNNIC edition an article names ("its 41st report", 第53次《…统计报告》), if one."""
-    norm = nfkc(text)
+    norm = simplified(nfkc(text))
     for regex in EDITION_RES:
         match = regex.search(norm)
         if match is not None:
+            if "cn" in match.groupdict():
+                return int(cn2an.cn2an(match["cn"], "smart"))
             return int(match["n"])
     return None
 
 
 def cites(kind: SourceKind, text: str) -> bool:
-    return kind.cites is None or re.search(kind.cites, simplified(nfkc(text)), re.I) is not None
+    """Does the article cite CNNIC (and not say its figures are someone else's)?"""
+    norm = simplified(nfkc(text))
+    if kind.disclaims is not None:
+        for match in re.finditer(kind.disclaims, norm, re.I):
+            # a sentence that disclaims without figures of its own speaks of the article's
+            # figures ("上述数字…并非…", "These figures are not CNNIC's"); one with figures
+            # speaks of its own (they keep their publisher, see other_publisher)
+            start = max(norm.rfind(end, 0, match.start()) for end in ("。", ". ", "\n"))
+            stops = [i for i in (norm.find(e, match.end()) for e in ("。", ". ", "\n")) if i >= 0]
+            sentence = norm[start + 1 : min(stops) if stops else len(norm)]
+            if not re.search(r"\d", sentence):
+                return False
+    return kind.cites is None or re.search(kind.cites, norm, re.I) is not None
 
 
 def other_publisher(kind: SourceKind, sentence: str) -> str | None:
