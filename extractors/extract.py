@@ -167,21 +167,26 @@ def extract_text_section(doc: Document, edition: Edition, spec: TextSpec) -> Sec
     # a source with no figure gives an empty frame that still has the dataset's columns
     frame = pd.DataFrame.from_records(records, columns=list(TEXT_COLUMNS))
     position = {id(fact): index for index, fact in enumerate(rows)}
-    pending = tuple(
-        (position[id(best)], "erratum_text_mentions_disagree", disagreement(best, other))
-        for best, other in conflicts
-    ) + tuple(
-        (index, "period_unresolved", f"period guessed as {fact.period_end}: {fact.quote[:100]}")
-        for index, fact in enumerate(rows)
-        if not fact.period_resolved
-    ) + tuple(
-        (index, flag, f"{flag}: {fact.raw} in {fact.quote[:100]}")
-        for index, fact in enumerate(rows)
-        for flag in fact.flags
-    ) + tuple(
-        (index, "publisher_not_cnnic", f"attributed to {fact.publisher}: {fact.quote[:100]}")
-        for index, fact in enumerate(rows)
-        if fact.publisher not in (None, "CNNIC", "ISC")
+    pending = (
+        tuple(
+            (position[id(best)], "erratum_text_mentions_disagree", disagreement(best, other))
+            for best, other in conflicts
+        )
+        + tuple(
+            (index, "period_unresolved", f"period guessed as {fact.period_end}: {fact.quote[:100]}")
+            for index, fact in enumerate(rows)
+            if not fact.period_resolved
+        )
+        + tuple(
+            (index, flag, f"{flag}: {fact.raw} in {fact.quote[:100]}")
+            for index, fact in enumerate(rows)
+            for flag in fact.flags
+        )
+        + tuple(
+            (index, "publisher_not_cnnic", f"attributed to {fact.publisher}: {fact.quote[:100]}")
+            for index, fact in enumerate(rows)
+            if fact.publisher not in (None, "CNNIC", "ISC")
+        )
     )
     return SectionResult(spec.id, spec.dataset, frame, (), pending)
 

@@ -64,7 +64,9 @@ class Grammar:
 
         def subject(match: re.Match[str]) -> str:
             if match[1] not in self.lexicon:
-                raise GrammarError(f"{where}: no subject {{={match[1]}}} in the {self.lang} lexicon")
+                raise GrammarError(
+                    f"{where}: no subject {{={match[1]}}} in the {self.lang} lexicon"
+                )
             return self.lexicon[match[1]]
 
         pattern = LEXICON_RE.sub(subject, pattern)
@@ -252,7 +254,9 @@ def grammar(lang: str) -> Grammar:
         raise GrammarError(f"no grammar for language {lang!r}")
     path = f"data/languages/{lang}.yaml"
     root = resources.files("extractors")
-    loaded = grammar_from_text(root.joinpath(path).read_text(encoding="utf-8"), f"extractors/{path}")
+    loaded = grammar_from_text(
+        root.joinpath(path).read_text(encoding="utf-8"), f"extractors/{path}"
+    )
     lexicon = lexicon_from_text(
         root.joinpath("data/lexicon.yaml").read_text(encoding="utf-8"),
         "extractors/data/lexicon.yaml",

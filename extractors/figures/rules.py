@@ -194,9 +194,7 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
     slots: tuple[tuple[str, str, str | None], ...] = ()
     items: tuple[tuple[re.Pattern[str], str], ...] = ()
     if rule_type in ("slots", "subject", "ratio"):
-        slots = _slots(
-            record.get("slots") if rule_type != "subject" else record.get("slots"), where
-        )
+        slots = _slots(record.get("slots"), where)
         if rule_type == "ratio" and (len(slots) != 1 or slots[0][2] is None):
             raise GrammarError(f"{where}: a ratio rule has one slot [first id, second id]")
         for group, _, _ in slots:

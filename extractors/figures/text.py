@@ -60,7 +60,7 @@ NUMERAL_DATE_RE = re.compile(
 
 
 def _numeral_number(text: str) -> str:
-    """"二〇〇七" → "2007" (digit by digit), "十八" → "18", "三十" → "30", "十" → "10"."""
+    """ "二〇〇七" → "2007" (digit by digit), "十八" → "18", "三十" → "30", "十" → "10"."""
     if "十" not in text:
         return "".join(DIGITS[c] for c in text)
     tens, _, ones = text.partition("十")

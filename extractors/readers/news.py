@@ -592,7 +592,6 @@ def news_mentions(
     return articles, found
 
 
-
 def news_facts(doc: Document, edition: Edition) -> list[Fact]:
     """Facts of the relevant articles of a news file (English or Chinese: the edition's
     language picks the kind); a period the article could not pin down stays flagged."""
