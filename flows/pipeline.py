@@ -117,6 +117,28 @@ def current_run_id() -> str:
     return str(run_id) if run_id else time.strftime("local-%Y%m%dT%H%M%S")
 
 
+# A text source this small (a news file) is read with the others in one batch task, not in a
+# sub-flow of its own: a folder of 1,000 articles is one run whose Prefect overhead does not
+# grow per file. Reports (PDFs, long text dumps) keep a sub-flow with a task per section.
+BATCH_TEXT_BYTES = 64 * 1024
+
+
+def batched(path: Path) -> bool:
+    return path.suffix.lower() == ".txt" and path.stat().st_size <= BATCH_TEXT_BYTES
+
+
+@task(cache_policy=NO_CACHE, task_run_name="extract-{count}-texts")
+def extract_texts_task(
+    paths: list[Path],
+    run_id: str,
+    sections: frozenset[str] | None,
+    only_edition: int | None,
+    count: int,
+) -> list[SourceOutcome]:
+    """Many small text sources in one task: the plain steps for each, no sub-flow."""
+    return [run_source(path, run_id, PLAIN_STEPS, sections, only_edition) for path in paths]
+
+
 @flow(name="process-sources", log_prints=False)
 def process_sources(
     paths: list[Path],
@@ -133,13 +155,23 @@ def process_sources(
     with run_lock(curated):
         known = processed(curated)
         outcomes: list[SourceOutcome] = []
+        queued: list[SourceOutcome] = []  # batched texts, by content, for duplicate checks
+        batch: list[Path] = []
         for path in paths:
-            duplicate = duplicate_of(path, known, outcomes)
+            duplicate = duplicate_of(path, known, [*outcomes, *queued])
             if duplicate is not None:
                 outcomes.append(duplicate)
+            elif batched(path):
+                queued.append(SourceOutcome(display_path(path), "queued", "", file_sha256(path)))
+                batch.append(path)
+                continue
             else:
                 outcomes.append(extract_source(path, run_id, sections, only_edition))
             hook.advance(f"read {path.name}")
+        if batch:
+            outcomes += extract_texts_task(batch, run_id, sections, only_edition, len(batch))
+            for path in batch:
+                hook.advance(f"read {path.name}")
         return finish_run(curated, run_id, outcomes, startup)
 
 

@@ -339,7 +339,7 @@ FIGURES = [
     ("73 per cent", 73, "%", 73, None, "73 per cent"),
     ("73percent", 73, "%", 73, None, "73percent"),
     ("65.6%", 65.6, "%", 65.6, None, "65.6%"),
-    ("1.4 percentage points", 1.4, "percentage points", 1.4, None, "1.4 percentage points"),
+    ("1.4 percentage points", 1.4, "pp", 1.4, None, "1.4 percentage points"),
     ("11.76 trillion yuan (about", 11.76, "trillion yuan", 11.76e12, None, "11.76 trillion yuan"),
     ("815,000 from", 815_000, "", 815_000, None, "815,000"),
     ("over 4,500 AI", 4500, "", 4500, "over", "4,500"),
@@ -377,7 +377,7 @@ def test_number_forms_in_sentences() -> None:
     ]
     assert found == [
         ("internet_penetration_pct", 73, "%", 73, "73 per cent"),
-        ("internet_penetration_change_pp", 1.4, "percentage points", 1.4, "1.4 percentage points"),
+        ("internet_penetration_change_pp", 1.4, "pp", 1.4, "1.4 percentage points"),
         ("internet_users", 1, "billion", 1e9, "one billion"),
         ("online_shopping_users", 905, "million", 905e6, "905 million"),
     ]
