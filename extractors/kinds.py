@@ -43,15 +43,22 @@ def source_kind(name: str) -> SourceKind:
         raise GrammarError(f"no source kind {name!r} (extractors/sources/{name}/source.yaml)")
     kind_path = f"sources/{name}/source.yaml"
     kind_data = _read_yaml(kind_path)
-    rules_from = kind_data.get("rules_from", name) if isinstance(kind_data, dict) else name
-    rules_path = f"sources/{rules_from}/rules.yaml"
-    rules_data = _read_yaml(rules_path)
-    if isinstance(kind_data, dict) and rules_from != name:
-        base = _read_yaml(f"sources/{rules_from}/source.yaml")
-        fragments = {**(base.get("fragments") or {}), **(kind_data.get("fragments") or {})}
-        kind_data = {**kind_data, "fragments": fragments}
+    if not isinstance(kind_data, dict):
+        raise GrammarError(f"extractors/{kind_path}: a source kind file is a mapping")
+    sources = kind_data.get("rules_from", name)
+    names = [str(n) for n in (sources if isinstance(sources, list) else [sources])]
+    files = [
+        (f"extractors/sources/{n}/rules.yaml", _read_yaml(f"sources/{n}/rules.yaml")) for n in names
+    ]
+    fragments: dict[str, str] = {}
+    for other in names:
+        if other != name:
+            fragments.update(_read_yaml(f"sources/{other}/source.yaml").get("fragments") or {})
+    fragments.update(kind_data.get("fragments") or {})
+    kind_data = {**kind_data, "fragments": fragments}
+    (first_path, first), *more = files
     return kind_from_data(
-        kind_data, rules_data, f"extractors/{kind_path}", f"extractors/{rules_path}", base_units()
+        kind_data, first, f"extractors/{kind_path}", first_path, base_units(), more
     )
 
 

@@ -237,7 +237,8 @@ ZH_DATE_RE = re.compile(
     r"|(?<![\d年])(?P<mon>1[0-2]|0?[1-9])月(?:(?P<mday>3[01]|[12]\d|0?[1-9])日)?"
 )
 ZH_RELATIVE_RE = re.compile(
-    r"(?P<rel>去年底|去年年底|去年末|去年|今年上半年|上半年|今年|年底|年末)"
+    r"(?P<rel>去年底|去年年底|去年末|去年|今年上半年|今年|(?<!\d年)(?<!\d)上半年|(?<!\d年)年底"
+    r"|(?<!\d年)年末)(?:(?P<rmon>1[0-2]|0?[1-9])月(?:(?P<rday>3[01]|[12]\d|0?[1-9])日)?)?"
 )
 ZH_COMPARISON_BEFORE_RE = re.compile(r"(?:较|比|相比|相较于?|同比|环比|与|自|从)$")
 ZH_TITLE_RE = re.compile(r"《[^》]*》")
@@ -313,6 +314,14 @@ def zh_phrase_date(phrase: PeriodPhrase, reference: datetime.date | None) -> dat
         year = reference.year if month <= reference.month else reference.year - 1
         return zh_date_of(match, year)
     relative = match["rel"]
+    if match["rmon"] and relative in ("今年", "去年"):
+        year = reference.year - (1 if relative == "去年" else 0)
+        month = int(match["rmon"])
+        return (
+            datetime.date(year, month, int(match["rday"]))
+            if match["rday"]
+            else month_end(year, month)
+        )
     if relative.startswith("去年"):
         return datetime.date(reference.year - 1, 12, 31)
     if relative.endswith("上半年"):

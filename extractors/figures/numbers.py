@@ -365,6 +365,9 @@ def numeral_from_match(g: Grammar, match: re.Match[str]) -> Figure | None:
     )
 
 
+PRECISE_RE = re.compile(r"\(\s*(?P<inner>\d[\d.,]*[^()\s]{0,6}?)\s*\)")
+
+
 def is_generation_name(figure: Figure) -> bool:
     """ "5G", "6G": a single digit before a bare "G" names a mobile generation."""
     return figure.unit_word == "G" and figure.multiplier == "" and figure.number < 10
@@ -378,7 +381,16 @@ def han_at(text: str, position: int, numerals: bool = False, lang: str = "zh") -
     match = patterns.figure.match(text, position)
     if match is not None:
         figure = han_from_match(g, match)
-        return figure if figure.is_quantity and not is_generation_name(figure) else None
+        if not figure.is_quantity or is_generation_name(figure):
+            return None
+        precise = PRECISE_RE.match(text, figure.stop)  # "近11亿人(10.9967亿人)": the exact one
+        if precise is not None:
+            inner = patterns.figure.match(text, precise.start("inner"))
+            if inner is not None and inner.end() == precise.end("inner"):
+                exact = han_from_match(g, inner)
+                if exact.unit == figure.unit:
+                    return replace(exact, qualifier=None, stop=precise.end())
+        return figure
     if numerals:
         word = patterns.numeral.match(text, position)
         if word is not None:

@@ -24,7 +24,7 @@ regex, an unknown key → ``GrammarError`` naming the file and the rule, in one 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -256,9 +256,15 @@ def _examples(raw: Any, where: str) -> list[Example]:
 
 
 def kind_from_data(
-    kind_data: Any, rules_data: Any, kind_path: str, rules_path: str, units: Mapping[str, str]
+    kind_data: Any,
+    rules_data: Any,
+    kind_path: str,
+    rules_path: str,
+    units: Mapping[str, str],
+    more: Sequence[tuple[str, Any]] = (),
 ) -> SourceKind:
-    """Validate a kind's two files (parsed YAML) → SourceKind."""
+    """Validate a kind's files (parsed YAML) → SourceKind; ``more``: further (path, rules
+    file) whose rules follow (a kind may take rules from several kinds' folders)."""
     if not isinstance(kind_data, dict):
         raise GrammarError(f"{kind_path}: a source kind file is a mapping")
     unknown = sorted(set(kind_data) - KIND_KEYS)
@@ -290,15 +296,18 @@ def kind_from_data(
         fragments={str(k): str(v) for k, v in (kind_data.get("fragments") or {}).items()},
         description=str(kind_data.get("description", "")),
     )
-    if not isinstance(rules_data, dict):
-        raise GrammarError(f"{rules_path}: a rules file is a mapping with rules")
-    records = rules_data.get("rules") or []
-    rules = tuple(build_rule(record, kind, rules_path, units) for record in records)
-    seen: set[str] = set()
-    for rule in rules:
-        if rule.id in seen:
-            raise GrammarError(f"{rules_path}: rule {rule.id} defined twice")
-        seen.add(rule.id)
+    built: list[Rule] = []
+    seen: set[tuple[str, str]] = set()  # ids are unique per rules file
+    for path, data in ((rules_path, rules_data), *more):
+        if not isinstance(data, dict):
+            raise GrammarError(f"{path}: a rules file is a mapping with rules")
+        for record in data.get("rules") or []:
+            rule = build_rule(record, kind, path, units)
+            if (path, rule.id) in seen:
+                raise GrammarError(f"{path}: rule {rule.id} defined twice")
+            seen.add((path, rule.id))
+            built.append(rule)
+    rules = tuple(built)
     cards = []
     for card in rules_data.get("cards") or []:
         where = f"{rules_path}: card {card.get('label')!r}"
