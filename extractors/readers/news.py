@@ -35,7 +35,7 @@ from extractors.document import Document
 from extractors.edition import Edition, edition_cutoff, edition_of
 from extractors.figures.dates import latest_printed_period, month_number
 from extractors.figures.engine import Dating, read_prose
-from extractors.figures.facts import Fact
+from extractors.figures.facts import Fact, consistent
 from extractors.figures.grammar import grammar
 from extractors.figures.rules import SourceKind
 from extractors.figures.text import Prose, nfkc, numeral_dates, sentences, simplified
@@ -578,6 +578,7 @@ def news_mentions(
             named_cutoff=cutoff,
         )
         spans = sentences(prose, by_paragraph=True)
+        body: list[NewsMention] = []
         for mention in read_prose(prose, spans, kind, dating, units):
             other = other_publisher(kind, mention.fact.quote)
             if other is not None:  # keeps its publisher, never filed under a CNNIC edition
@@ -588,8 +589,45 @@ def news_mentions(
                     publisher=kind.publisher,
                     edition=edition or edition_of(mention.fact.period_end),
                 )
-            found.append(NewsMention(fact, article.article_id, mention.named))
+            body.append(NewsMention(fact, article.article_id, mention.named))
+        found += body + headline_contradictions(lines, segment, kind, dating, units, body)
     return articles, found
+
+
+def headline_contradictions(
+    lines: Sequence[str],
+    segment: _Segment,
+    kind: SourceKind,
+    dating: Dating,
+    units: Mapping[str, str],
+    body: Sequence[NewsMention],
+) -> list[NewsMention]:
+    """Headline figures that contradict the body's figure for the same indicator (a printed
+    typo: 10.29亿 in the title, 10.92亿 in the text), dated as the body's, flagged
+    ``self_contradiction``. A headline that restates a body figure (rounded, "almost 1
+    billion") is not a figure of its own."""
+    if segment.title is None:
+        return []
+    text = lines[segment.title - 1].strip()
+    title = Prose(text, (0,), ((None, segment.title),), lang=kind.lang)
+    found = []
+    for mention in read_prose(title, sentences(title), kind, dating, units):
+        same = [m.fact for m in body if m.fact.indicator_id == mention.fact.indicator_id]
+        if mention.fact.indicator_id is None or not same:
+            continue
+        if any(consistent(fact, mention.fact) for fact in same):
+            continue
+        model = same[0]
+        fact = replace(
+            mention.fact,
+            period_end=model.period_end,
+            period_resolved=model.period_resolved,
+            edition=model.edition,
+            publisher=model.publisher,
+            flags=(*mention.fact.flags, "self_contradiction"),
+        )
+        found.append(NewsMention(fact, body[0].article_id, mention.named))
+    return found
 
 
 def news_facts(doc: Document, edition: Edition) -> list[Fact]:
