@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from types import MappingProxyType
@@ -243,7 +243,3 @@ def sentences(prose: Prose, by_paragraph: bool = False) -> tuple[Sentence, ...]:
         for a, b in split(text[start:end]):
             found.append(Sentence(start + a, start + b, number))
     return tuple(found)
-
-
-def spans_of(found: Sequence[Sentence]) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in found]

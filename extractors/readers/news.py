@@ -327,16 +327,6 @@ class LinedText:
         where.extend(self.lines[position:])
         return LinedText("".join(parts), tuple(where))
 
-    def paragraphs(self) -> list[tuple[int, int]]:
-        spans: list[tuple[int, int]] = []
-        start = 0
-        for index, char in enumerate(self.text):
-            if char == HARD_BREAK:
-                spans.append((start, index))
-                start = index + 1
-        spans.append((start, len(self.text)))
-        return [(a, b) for a, b in spans if self.text[a:b].strip()]
-
 
 def body_prose(lines: Sequence[str], numbers: Sequence[int]) -> Prose:
     """The body lines ``numbers`` (1-based) as prose: a blank line, a gap in the numbers or a
