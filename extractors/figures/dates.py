@@ -240,7 +240,7 @@ ZH_RELATIVE_RE = re.compile(
     r"(?P<rel>去年底|去年年底|去年末|去年|今年上半年|今年|(?<!\d年)(?<!\d)上半年|(?<![\d今去])年底"
     r"|(?<![\d今去])年末)(?:(?P<rmon>1[0-2]|0?[1-9])月(?:(?P<rday>3[01]|[12]\d|0?[1-9])日)?)?"
 )
-ZH_COMPARISON_BEFORE_RE = re.compile(r"(?:较|比|相比|相较于?|同比|环比|与|自|从)$")
+ZH_COMPARISON_BEFORE_RE = re.compile(r"(?:较|比|相比|相较于?|同比|环比|与|自|从|由)$")
 ZH_TITLE_RE = re.compile(r"《[^》]*》")
 QUARTERS = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 
