@@ -152,9 +152,12 @@ def _han(data: dict[str, Any], path: str) -> dict[str, Any]:
     counters = [str(c) for c in data.get("counters", [])]
     units: dict[str, tuple[str, str, Decimal]] = {c: (c, "count", Decimal(1)) for c in counters}
     for word, value in _mapping(data, "units", path).items():
-        if not (isinstance(value, list) and len(value) == 2):
-            raise GrammarError(f"{path}: units.{word} must be [base, factor]")
-        units[str(word)] = (str(word), str(value[0]), Decimal(str(value[1])))
+        if not (isinstance(value, list) and len(value) in (2, 3)):
+            raise GrammarError(
+                f"{path}: units.{word} must be [base, factor] or [base, factor, unit]"
+            )
+        stored = str(value[2]) if len(value) == 3 else str(word)
+        units[str(word)] = (stored, str(value[0]), Decimal(str(value[1])))
     multipliers = {str(k): (str(k), int(v)) for k, v in _mapping(data, "multipliers", path).items()}
     return {
         "qualifiers": {str(k): str(v) for k, v in _mapping(data, "qualifiers", path).items()},
