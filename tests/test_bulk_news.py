@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from prefect.client.orchestration import get_client
@@ -35,7 +36,7 @@ FILES = (
 async def runs_named(name: str, parent: str) -> int:
     async with get_client() as client:
         parents = await client.read_flow_runs(
-            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[parent]))
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[UUID(parent)]))
         )
         runs = await client.read_flow_runs(flow_filter=FlowFilter(name=FlowFilterName(any_=[name])))
     started = min(run.start_time for run in parents if run.start_time)
