@@ -237,8 +237,8 @@ ZH_DATE_RE = re.compile(
     r"|(?<![\d年])(?P<mon>1[0-2]|0?[1-9])月(?:(?P<mday>3[01]|[12]\d|0?[1-9])日)?"
 )
 ZH_RELATIVE_RE = re.compile(
-    r"(?P<rel>去年底|去年年底|去年末|去年|今年上半年|今年|(?<!\d年)(?<!\d)上半年|(?<![\d今去])年底"
-    r"|(?<![\d今去])年末)(?:(?P<rmon>1[0-2]|0?[1-9])月(?:(?P<rday>3[01]|[12]\d|0?[1-9])日)?)?"
+    r"(?P<rel>去年底|去年年底|去年末|去年|上年底|上年末|今年上半年|今年|(?<!\d年)(?<!\d)上半年|(?<![\d今去上])年底"
+    r"|(?<![\d今去上])年末)(?:(?P<rmon>1[0-2]|0?[1-9])月(?:(?P<rday>3[01]|[12]\d|0?[1-9])日)?)?"
 )
 ZH_COMPARISON_BEFORE_RE = re.compile(r"(?:较|比|相比|相较于?|同比|环比|与|自|从|由)$")
 ZH_TITLE_RE = re.compile(r"《[^》]*》")
@@ -322,7 +322,7 @@ def zh_phrase_date(phrase: PeriodPhrase, reference: datetime.date | None) -> dat
             if match["rday"]
             else month_end(year, month)
         )
-    if relative.startswith("去年"):
+    if relative.startswith(("去年", "上年")):
         return datetime.date(reference.year - 1, 12, 31)
     if relative.endswith("上半年"):
         return datetime.date(reference.year, 6, 30)
