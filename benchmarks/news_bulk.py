@@ -105,6 +105,7 @@ def cninet_run(raw: Path, pythonpath: str | None) -> tuple[float, str]:
 
 
 def export(rev: str, folder: Path) -> str:
+    folder.mkdir(parents=True, exist_ok=True)
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", rev, "extractors", "cninet", "schemas", "flows"],
         check=True,

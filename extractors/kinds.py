@@ -25,6 +25,7 @@ def _read_yaml(path: str) -> Any:
         ) from exc
 
 
+@cache
 def kind_names() -> tuple[str, ...]:
     root = resources.files("extractors").joinpath("sources")
     return tuple(
@@ -62,6 +63,7 @@ def source_kind(name: str) -> SourceKind:
     )
 
 
+@cache
 def all_kinds() -> tuple[SourceKind, ...]:
     """Every source kind, in recognition order."""
     return tuple(sorted((source_kind(n) for n in kind_names()), key=lambda k: (k.order, k.kind)))
