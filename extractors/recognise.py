@@ -44,11 +44,17 @@ def cover_lines(head: str) -> str:
     return "\n".join(lines[:COVER_LINES])
 
 
+_COMPILED: dict[tuple[str, str, int], re.Pattern[str] | None] = {}
+
+
 def _regex(kind: SourceKind, key: str, flags: int = 0) -> re.Pattern[str] | None:
-    pattern = kind.recognise.get(key)
-    if not pattern:
-        return None
-    return re.compile(kind.expand(str(pattern), f"{kind.kind} recognise.{key}"), flags)
+    """The kind's recognition pattern ``key``, compiled once."""
+    cached = (kind.kind, key, flags)
+    if cached not in _COMPILED:
+        pattern = kind.recognise.get(key)
+        where = f"{kind.kind} recognise.{key}"
+        _COMPILED[cached] = re.compile(kind.expand(str(pattern), where), flags) if pattern else None
+    return _COMPILED[cached]
 
 
 def by_cover(doc: Document, head: str, kind: SourceKind) -> Edition | None:
@@ -91,13 +97,18 @@ def by_cover(doc: Document, head: str, kind: SourceKind) -> Edition | None:
     return Edition(kind.doc_kind, kind.lang, edition, published, period_end)
 
 
+LETTER_RE = re.compile(r"[^\W\d_]")
+LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+SHARE_SAMPLE = 20000  # characters read to tell a document's script
+
+
 def _script_share(text: str, lang: str) -> float:
-    letters = sum(ch.isalpha() for ch in text)
+    sample = text[:SHARE_SAMPLE]
+    letters = len(LETTER_RE.findall(sample))
     if not letters:
         return 0.0
-    if lang == "en":
-        return sum(ch.isascii() and ch.isalpha() for ch in text) / letters
-    return len(HAN_RE.findall(text)) / letters
+    script = LATIN_LETTER_RE if lang == "en" else HAN_RE
+    return len(script.findall(sample)) / letters
 
 
 def by_excerpt(doc: Document, head: str, kind: SourceKind) -> Edition | None:

@@ -17,7 +17,7 @@ import calendar
 import datetime
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from extractors.figures.grammar import grammar
@@ -185,8 +185,14 @@ class PeriodPhrase:
         return datetime.date(reference.year - 1, 12, 31)
 
 
-def period_phrases(text: str, lang: str = "en") -> list[PeriodPhrase]:
-    """Date phrases in ``text`` that date a figure (comparison dates left out), in order."""
+@lru_cache(maxsize=4096)
+def period_phrases(text: str, lang: str = "en") -> tuple[PeriodPhrase, ...]:
+    """Date phrases in ``text`` that date a figure (comparison dates left out), in order
+    (cached: every figure of a sentence asks for its sentence's phrases)."""
+    return tuple(_period_phrases(text, lang))
+
+
+def _period_phrases(text: str, lang: str) -> list[PeriodPhrase]:
     if lang == "zh":
         return zh_period_phrases(text)
     dates = latin_dates()

@@ -281,12 +281,21 @@ def split_articles(doc: Document, lang: str = "en") -> list[Article]:
     return [article for article, _ in found]
 
 
+_SPLIT: dict[tuple[str, str, str], list[tuple[Article, _Segment]]] = {}
+_SPLIT_KEEP = 16  # recognition and extraction split the same file: keep the last few splits
+
+
 def _articles(doc: Document) -> list[tuple[Article, _Segment]]:
-    lines = doc.lines
-    return [
-        (_article(doc, lines, n, segment), segment)
-        for n, segment in enumerate(_segments(lines), start=1)
-    ]
+    key = (doc.sha256, doc.path, "en")
+    if key not in _SPLIT:
+        lines = doc.lines
+        if len(_SPLIT) >= _SPLIT_KEEP:
+            _SPLIT.pop(next(iter(_SPLIT)))
+        _SPLIT[key] = [
+            (_article(doc, lines, n, segment), segment)
+            for n, segment in enumerate(_segments(lines), start=1)
+        ]
+    return _SPLIT[key]
 
 
 # --------------------------------------------------------------------------------------------
