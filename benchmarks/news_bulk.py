@@ -50,7 +50,8 @@ for doc in docs:
         if getattr(spec, "dataset", "") == "indicators" and hasattr(spec, "facts"):
             facts += len(spec.facts(doc, edition))
 elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-print(json.dumps({"texts": len(docs), "seconds": elapsed, "cpu": cpu, "warm": warm, "facts": facts}))
+result = {"texts": len(docs), "seconds": elapsed, "cpu": cpu, "warm": warm, "facts": facts}
+print(json.dumps(result))
 """
 
 
