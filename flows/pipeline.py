@@ -29,6 +29,7 @@ from cninet.process import (
     processed_sources,
     publishable,
     run_source,
+    run_sources_batched,
     source_lines,
     validate_source,
 )
@@ -135,8 +136,9 @@ def extract_texts_task(
     only_edition: int | None,
     count: int,
 ) -> list[SourceOutcome]:
-    """Many small text sources in one task: the plain steps for each, no sub-flow."""
-    return [run_source(path, run_id, PLAIN_STEPS, sections, only_edition) for path in paths]
+    """Many small text sources in one task: the plain steps for each, no sub-flow, each
+    dataset validated once for all of them."""
+    return run_sources_batched(paths, run_id, sections, only_edition)
 
 
 @flow(name="process-sources", log_prints=False)

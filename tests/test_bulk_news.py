@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from uuid import UUID
 
+import pandas as pd
 import pytest
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
@@ -17,6 +18,7 @@ from prefect.client.schemas.filters import (
     FlowRunFilterId,
 )
 
+from cninet.process import PLAIN_STEPS, run_source, run_sources_batched
 from cninet.store import read
 from flows.pipeline import process_sources
 from tests.conftest import ROOT
@@ -63,3 +65,30 @@ def test_a_folder_of_news_is_one_run_with_one_batch(workdir: Path) -> None:
     assert any("erratum_text_mentions_disagree" in f for f in users["quality_flags"].iloc[0])
     articles = read(workdir / "curated", "news_articles")
     assert set(articles["source_path"].map(lambda p: Path(p).name)) == {Path(f).name for f in FILES}
+
+
+def test_joint_validation_equals_validating_each_source(tmp_path: Path) -> None:
+    """Validating many small sources at once gives each exactly the rows and flags it would get
+    alone (the contradiction flag of the headline-typo article included)."""
+    paths = []
+    for name in (
+        *FILES,
+        "news_zh/z56-2025-07-zhongxinshe.txt",
+        "news_en/e22-2008-07-dateline-miit.txt",
+    ):
+        target = tmp_path / Path(name).name
+        shutil.copy(CORPUS / name, target)
+        paths.append(target)
+    alone = [run_source(path, "run", PLAIN_STEPS) for path in paths]
+    joint = run_sources_batched(paths, "run")
+    assert [o.path for o in joint] == [o.path for o in alone]
+    flagged = 0
+    for one, many in zip(alone, joint, strict=True):
+        assert one.validated.keys() == many.validated.keys()
+        for dataset, validated in one.validated.items():
+            other = many.validated[dataset]
+            if not (validated.frame.empty and other.frame.empty):
+                pd.testing.assert_frame_equal(validated.frame, other.frame, check_dtype=False)
+            assert sorted(map(repr, validated.flags)) == sorted(map(repr, other.flags))
+            flagged += len(validated.flags)
+    assert flagged > 0
