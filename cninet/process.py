@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
-from cninet.guard import LimitExceeded, bounded
+from cninet.guard import (
+    Interrupted,
+    LimitExceeded,
+    Limits,
+    LimitSettingError,
+    bounded,
+    check_stop,
+    source_refusal,
+)
 from cninet.registry import Processed, file_sha256
 from cninet.settings import code_version
-from cninet.store import Published
+from cninet.store import Published, TableUnreadable, open_table, to_pandas
 from extractors.document import Document, DocumentError, load_document
 from extractors.extract import PendingFlag, SectionResult, run_section
 from extractors.layout import Line, document_lines
 from extractors.recognise import Edition, UnrecognisedDocument, recognise
 from extractors.sections import specs_for
 from extractors.spec import Section
+from schemas.completeness import MEMBERSHIP_DATASETS, lost_members, missing_provinces
 from schemas.cross import cross_check
 from schemas.validate import Flag, Validated, add_flags, make_flag, row_at, validate_dataset
 
@@ -54,10 +65,13 @@ class RunResult:
     report_path: Path | None = None
     prefect_startup_s: float | None = None
     conflicts: tuple[str, ...] = ()
+    write_failures: tuple[str, ...] = ()  # one line per table (or report) that was not written
 
     @property
     def structural(self) -> tuple[str, ...]:
-        return tuple(line for source in self.sources for line in source.structural)
+        return tuple(
+            f"{source.path}: {line}" for source in self.sources for line in source.structural
+        )
 
     @property
     def flags(self) -> tuple[Flag, ...]:
@@ -77,12 +91,38 @@ def discover_sources(raw: Path) -> list[Path]:
     )
 
 
-def display_path(path: Path) -> str:
-    """Path as recorded in provenance: relative to the working directory when possible."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+def absolute(path: Path) -> Path:
+    """The absolute spelling of ``path`` without following symlinks."""
+    return Path(os.path.abspath(path))
+
+
+def source_name(path: Path, raw: Path | None = None) -> str:
+    """How a source is named in provenance, commit metadata and reports: its path relative to
+    the raw root, or, outside it, its file name alone (``source_sha256`` identifies the
+    content). Never an absolute machine path."""
+    if raw is not None:
+        try:
+            return absolute(path).relative_to(absolute(raw)).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def display_path(path: Path, raw: Path | None = None) -> str:
+    """The provenance name of ``path`` (kept for callers of the earlier name)."""
+    return source_name(path, raw)
+
+
+def unique_paths(paths: Iterable[Path]) -> list[Path]:
+    """Each path once (a file named twice in one run is read once), in the order given."""
+    seen: set[Path] = set()
+    out = []
+    for path in paths:
+        key = absolute(path)
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
 
 
 def recognise_or_reject(doc: Document) -> Edition | str:
@@ -140,7 +180,52 @@ def validate_source(results: Sequence[SectionResult], run_id: str) -> dict[str, 
         else:
             checked = validate_dataset(dataset, parts.frame.assign(run_id=run_id))
             validated[dataset] = with_pending(checked, parts.pending)
-    return cross_check(validated)
+    return {name: whole(v) for name, v in cross_check(validated).items()}
+
+
+def blocked(validated: Validated, failure: str | None) -> Validated:
+    if failure is None or not validated.ok:
+        return validated
+    return Validated(validated.dataset, validated.frame, validated.flags, (failure,))
+
+
+def whole(validated: Validated) -> Validated:
+    """The dataset unless its expected membership (31 provinces) is short: structural."""
+    return blocked(validated, missing_provinces(validated.dataset, validated.frame))
+
+
+def previous_edition_rows(curated: Path, dataset: str, edition: int) -> pd.DataFrame:
+    """The published rows of the latest edition before ``edition`` (empty if none)."""
+    try:
+        table = open_table(curated, dataset)
+        if table is None:
+            return pd.DataFrame()
+        frame = to_pandas(table.to_pyarrow_table(filters=[("edition", "<", edition)]))
+    except (TableUnreadable, OSError):
+        return pd.DataFrame()  # publishing this dataset will name the damage
+    if frame.empty:
+        return frame
+    return frame[frame["edition"] == frame["edition"].max()]
+
+
+def prove_whole(curated: Path, outcomes: Sequence[SourceOutcome]) -> list[SourceOutcome]:
+    """Each extracted report dataset checked against the members of the previous edition
+    in the store; a short one becomes structural for that source (not published)."""
+    out = []
+    for outcome in outcomes:
+        number = outcome.edition.edition if outcome.edition is not None else None
+        if outcome.status != "extracted" or number is None:
+            out.append(outcome)
+            continue
+        checked = dict(outcome.validated)
+        for dataset, validated in outcome.validated.items():
+            if dataset in MEMBERSHIP_DATASETS and validated.ok and not validated.frame.empty:
+                previous = previous_edition_rows(curated, dataset, number)
+                checked[dataset] = blocked(
+                    validated, lost_members(dataset, validated.frame, previous)
+                )
+        out.append(dataclasses.replace(outcome, validated=checked))
+    return out
 
 
 def publishable(outcomes: Iterable[SourceOutcome]) -> dict[str, list[tuple[str, pd.DataFrame]]]:
@@ -173,11 +258,12 @@ def commit_metadata(
 
 
 def duplicate_of(
-    path: Path, known: Mapping[str, str], earlier: Sequence[SourceOutcome]
+    path: Path, known: Mapping[str, str], earlier: Sequence[SourceOutcome], name: str | None = None
 ) -> SourceOutcome | None:
     """A clean skip for a file whose content was already processed under another name (in an
-    earlier run, or earlier in this one); None for a new file or a re-run of the same path."""
-    shown = display_path(path)
+    earlier run, or earlier in this one); None for a new file or a re-run of the same path.
+    Call after ``refused``: this reads the file."""
+    shown = name or source_name(path)
     try:
         sha = file_sha256(path)
     except OSError:
@@ -216,17 +302,30 @@ def load_error(error: DocumentError) -> SourceOutcome:
     return SourceOutcome(error.path, "rejected", error.reason)
 
 
-def load_source(path: Path) -> Document | SourceOutcome:
-    """Read and parse a source; PDF parsing is bounded in time and memory (cninet.guard)."""
-    shown = display_path(path)
+def refused(path: Path, name: str, allow_symlinks: bool = False) -> SourceOutcome | None:
+    """A rejection for what must not be read at all (FIFO, device, folder, symlink, too
+    large), decided without opening the file; None when it may be read."""
+    reason = source_refusal(path, Limits.from_env(), allow_symlinks)
+    return None if reason is None else SourceOutcome(name, "rejected", reason)
+
+
+def load_source(path: Path, name: str | None = None) -> Document | SourceOutcome:
+    """Read and parse a source in a bounded child (time, memory; size and kind checked
+    first), for text files as for PDFs (cninet.guard)."""
+    shown = name or source_name(path)
+    refusal = refused(path, shown)
+    if refusal is not None:
+        return refusal
     try:
-        if path.suffix.lower() == ".pdf":
-            return bounded(load_document, path, shown)
-        return load_document(path, shown)
+        return bounded(load_document, path, shown)
     except DocumentError as exc:
         return load_error(exc)
     except LimitExceeded as exc:
-        return load_error(DocumentError(shown, f"untrusted PDF: {exc}"))
+        return load_error(DocumentError(shown, f"untrusted {source_kind(path)}: {exc}"))
+
+
+def source_kind(path: Path) -> str:
+    return "PDF" if path.suffix.lower() == ".pdf" else "text file"
 
 
 def source_lines(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
@@ -240,11 +339,18 @@ def source_lines(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
         return f"untrusted PDF: {exc}"
 
 
+def failure_words(exc: BaseException) -> str:
+    """An unexpected failure while reading one source, as a few words on one line."""
+    text = " ".join(str(exc).split())
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 @dataclass(frozen=True)
 class Steps:
     """How each step of reading a source runs: as Prefect tasks, or as plain calls."""
 
-    load: Callable[[Path], Document | SourceOutcome]
+    load: Callable[[Path, str], Document | SourceOutcome]
     lines: Callable[[Document, Sequence[Section]], list[Line] | str]
     extract: Callable[[Document, Edition, Section, Sequence[Line]], SectionResult]
     validate: Callable[[Sequence[SectionResult], str], dict[str, Validated]]
@@ -259,11 +365,31 @@ def run_source(
     steps: Steps,
     sections: frozenset[str] | None = None,
     only_edition: int | None = None,
+    name: str | None = None,
 ) -> SourceOutcome:
-    """Load, recognise, extract every section and validate one source."""
-    loaded = steps.load(path)
+    """Load, recognise, extract every section and validate one source. Any failure on the
+    way is this source's one-line rejection: the other sources of the run go on."""
+    shown = name or source_name(path)
+    try:
+        return read_source(path, shown, run_id, steps, sections, only_edition)
+    except (Interrupted, LimitSettingError):
+        raise
+    except Exception as exc:
+        return SourceOutcome(shown, "rejected", f"reading failed: {failure_words(exc)}")
+
+
+def read_source(
+    path: Path,
+    name: str,
+    run_id: str,
+    steps: Steps,
+    sections: frozenset[str] | None,
+    only_edition: int | None,
+) -> SourceOutcome:
+    loaded = steps.load(path, name)
     if isinstance(loaded, SourceOutcome):
         return loaded
+    check_stop()
     edition = recognise_or_reject(loaded)
     if isinstance(edition, str):
         return SourceOutcome(loaded.path, "skipped", edition, loaded.sha256)
@@ -274,7 +400,10 @@ def run_source(
     lines = steps.lines(loaded, specs)
     if isinstance(lines, str):
         return SourceOutcome(loaded.path, "rejected", lines, loaded.sha256, edition)
-    results = [steps.extract(loaded, edition, spec, lines) for spec in specs]
+    results = []
+    for spec in specs:
+        check_stop()
+        results.append(steps.extract(loaded, edition, spec, lines))
     return SourceOutcome(
         loaded.path,
         "extracted",
@@ -290,9 +419,10 @@ def run_sources_batched(
     run_id: str,
     sections: frozenset[str] | None = None,
     only_edition: int | None = None,
+    names: Sequence[str] | None = None,
 ) -> list[SourceOutcome]:
-    """Many small sources (news files) read one by one, then each dataset validated ONCE for
-    all of them (a schema validation costs tens of milliseconds whatever its rows) and the result
+    """Many small sources (news files) read one by one (named by ``names``, as in provenance),
+    then each dataset validated ONCE for all of them (a schema validation costs tens of milliseconds whatever its rows) and the result
     split back per source. If the joint validation finds a structural failure, every source is
     validated on its own instead, so one bad file never blocks the others."""
     held: list[list[SectionResult]] = []
@@ -302,7 +432,11 @@ def run_sources_batched(
         return {}
 
     steps = Steps(PLAIN_STEPS.load, PLAIN_STEPS.lines, PLAIN_STEPS.extract, hold)
-    outcomes = [run_source(path, run_id, steps, sections, only_edition) for path in paths]
+    shown = names if names is not None else [source_name(path) for path in paths]
+    outcomes = [
+        run_source(path, run_id, steps, sections, only_edition, name)
+        for path, name in zip(paths, shown, strict=True)
+    ]
     extracted = [o for o in outcomes if o.status == "extracted"]
     joint = validate_jointly([r for results in held for r in results], run_id) or {}
     alone = not joint or any(v.structural for v in joint.values())

@@ -71,3 +71,13 @@ def record(curated: Path, sources: Sequence[Processed], run_id: str) -> None:
         mode="append",
         commit_properties=CommitProperties(custom_metadata={"run_id": run_id}),
     )
+
+
+def processed_editions(curated: Path) -> set[int]:
+    """Every edition number the registry has recorded (report sources only)."""
+    try:
+        table = DeltaTable(str(curated / REGISTRY))
+    except TableNotFoundError:
+        return set()
+    rows = table.to_pyarrow_table(columns=["edition"]).to_pylist()
+    return {int(row["edition"]) for row in rows if row["edition"] is not None}

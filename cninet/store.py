@@ -15,6 +15,7 @@ import pyarrow as pa
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
+from cninet.faults import write_cause
 from schemas import DATASETS, DERIVED, NATURAL_KEYS
 from schemas.provenance import LIST_COLUMNS, Provenance
 
@@ -22,6 +23,15 @@ from schemas.provenance import LIST_COLUMNS, Provenance
 VOLATILE_COLUMNS = ("run_id",)
 PARTITION_COLUMNS = ["edition"]
 DATE_COLUMNS = frozenset({"period_end", "published"})
+
+
+class TableUnreadable(Exception):
+    """A curated table exists but cannot be read (a damaged log or data file); one line
+    naming the table and the cause."""
+
+    def __init__(self, dataset: str, cause: str) -> None:
+        super().__init__(f"table {dataset} cannot be read ({cause})")
+        self.dataset = dataset
 
 
 @dataclass(frozen=True)
@@ -76,17 +86,32 @@ def to_arrow(dataset: str, frame: pd.DataFrame) -> pa.Table:
 
 def open_table(curated: Path, dataset: str, version: int | None = None) -> DeltaTable | None:
     """The dataset's table (at ``version``), None if never published; ValueError if no such
-    version."""
+    version; TableUnreadable if the table is damaged."""
     path = str(table_path(curated, dataset))
     try:
         latest = DeltaTable(path)
+        if version is None or version == latest.version():
+            return latest
     except TableNotFoundError:
+        if (table_path(curated, dataset) / "_delta_log").is_dir():
+            raise TableUnreadable(dataset, "its _delta_log holds no readable commit") from None
         return None
-    if version is None or version == latest.version():
-        return latest
+    except Exception as exc:
+        raise TableUnreadable(dataset, write_cause(exc)) from None
     if not 0 <= version < latest.version():
         raise ValueError(f"{dataset} has no version {version} (latest is {latest.version()})")
-    return DeltaTable(path, version=version)
+    try:
+        return DeltaTable(path, version=version)
+    except Exception as exc:
+        raise TableUnreadable(dataset, f"version {version}: {write_cause(exc)}") from None
+
+
+def arrow_of(dataset: str, table: DeltaTable, **options: Any) -> pa.Table:
+    """Read a table's rows; a damaged data file is TableUnreadable naming the table."""
+    try:
+        return table.to_pyarrow_table(**options)
+    except Exception as exc:
+        raise TableUnreadable(dataset, write_cause(exc)) from None
 
 
 def cell_text(value: Any) -> str:
@@ -117,20 +142,32 @@ def sql_in(column: str, values: Iterable[str]) -> str:
     return f"{column} IN ({quoted})"
 
 
-def current_rows(table: DeltaTable, sources: list[str]) -> pd.DataFrame:
-    return to_pandas(table.to_pyarrow_table(filters=[("source_sha256", "in", sources)]))
+def current_rows(table: DeltaTable, sources: list[str], paths: list[str]) -> pd.DataFrame:
+    """The rows of these sources, by content or by path (a changed file at the same path)."""
+    by_sha = to_pandas(table.to_pyarrow_table(filters=[("source_sha256", "in", sources)]))
+    by_path = to_pandas(table.to_pyarrow_table(filters=[("source_path", "in", paths)]))
+    older = by_path[~by_path["source_sha256"].isin(sources)]
+    return pd.concat([by_sha, older], ignore_index=True) if not older.empty else by_sha
 
 
 def section_of(extractor: str) -> str:
     return extractor.split("@", 1)[0]
 
 
-def scope_predicate(sources: Iterable[str], sections: Iterable[str]) -> str:
-    """SQL for the rows a publish replaces: these sources' rows made by these sections."""
+def scope_predicate(
+    sources: Iterable[str], sections: Iterable[str], paths: Iterable[str] = ()
+) -> str:
+    """SQL for the rows a publish replaces: the rows these sections made from these sources,
+    named by content or by path (so a corrected file at the same path supersedes its old
+    content; the old rows stay in the older versions)."""
     like = " OR ".join(
         "extractor LIKE '" + section.replace("'", "''") + "@%'" for section in sorted(set(sections))
     )
-    return f"{sql_in('source_sha256', sources)} AND ({like})"
+    names = list(paths)
+    which = sql_in("source_sha256", sources)
+    if names:
+        which = f"({which} OR {sql_in('source_path', names)})"
+    return f"{which} AND ({like})"
 
 
 def in_scope(frame: pd.DataFrame, sections: Iterable[str]) -> pd.DataFrame:
@@ -149,10 +186,14 @@ def publish(
     version stays readable. An identical re-run makes no commit.
     """
     sources = sorted(set(frame["source_sha256"]))
+    paths = sorted(set(frame["source_path"]))
     sections = sorted({section_of(str(e)) for e in frame["extractor"]})
     table = open_table(curated, dataset)
     if table is not None:
-        existing = in_scope(current_rows(table, sources), sections)
+        try:
+            existing = in_scope(current_rows(table, sources, paths), sections)
+        except Exception as exc:
+            raise TableUnreadable(dataset, write_cause(exc)) from None
         if len(existing) == len(frame) and comparable(existing, dataset).equals(
             comparable(frame, dataset)
         ):
@@ -169,7 +210,7 @@ def publish(
             path,
             data,
             mode="overwrite",
-            predicate=scope_predicate(sources, sections),
+            predicate=scope_predicate(sources, sections, paths),
             commit_properties=properties,
         )
     version = DeltaTable(path).version()
@@ -214,7 +255,7 @@ def read(
     if table is None:
         raise FileNotFoundError(f"no published table for {dataset} under {curated}")
     filters = [("edition", "=", edition)] if edition is not None else None
-    frame = to_pandas(table.to_pyarrow_table(filters=filters))
+    frame = to_pandas(arrow_of(dataset, table, filters=filters))
     key = row_key(dataset)
     if "edition" in frame.columns:
         key = ["edition", *key]
@@ -223,9 +264,14 @@ def read(
 
 def read_if_published(curated: Path, dataset: str) -> pd.DataFrame | None:
     table = open_table(curated, dataset)
-    return None if table is None else to_pandas(table.to_pyarrow_table())
+    return None if table is None else to_pandas(arrow_of(dataset, table))
 
 
 def history(curated: Path, dataset: str) -> list[dict[str, Any]]:
     table = open_table(curated, dataset)
-    return [] if table is None else list(table.history())
+    if table is None:
+        return []
+    try:
+        return list(table.history())
+    except Exception as exc:
+        raise TableUnreadable(dataset, write_cause(exc)) from None

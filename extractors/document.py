@@ -55,20 +55,44 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def pdfium_reason(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def looks_truncated(data: bytes) -> bool:
+    """A PDF whose end-of-file marker is missing from its last kilobyte was cut short."""
+    return data.startswith(b"%PDF") and b"%%EOF" not in data[-1024:]
+
+
 def pdf_page_texts(path: str, data: bytes) -> tuple[str, ...]:
-    """Plain text of every page via PDFium (fast); raises DocumentError on unreadable PDFs."""
+    """Plain text of every page via PDFium (fast); raises DocumentError on unreadable PDFs,
+    naming the page PDFium could not load."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = pdfium_reason(exc)
         if "password" in reason.lower():
             raise DocumentError(path, "encrypted PDF (password required)") from exc
+        if looks_truncated(data):
+            raise DocumentError(path, "truncated PDF (no end-of-file marker; cut short?)") from exc
+        if "success" in reason.lower():  # PDFium loads nothing but reports no error
+            raise DocumentError(path, "PDF has no pages (empty or missing page tree)") from exc
         raise DocumentError(path, f"not a readable PDF ({reason})") from exc
     try:
+        if len(pdf) == 0:
+            cut = " (truncated: no end-of-file marker)" if looks_truncated(data) else ""
+            raise DocumentError(path, f"PDF has no pages{cut}")
         texts = []
         for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
+            try:
+                page = pdf[index]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError as exc:
+                cut = " (truncated PDF)" if looks_truncated(data) else ""
+                raise DocumentError(
+                    path, f"page {index + 1} of {len(pdf)} cannot be loaded{cut}"
+                ) from exc
             texts.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
             textpage.close()
             page.close()
@@ -115,31 +139,141 @@ def page_ranges(numbers: list[int]) -> str:
     return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in spans)
 
 
-def text_layer_error(pages: tuple[str, ...]) -> str | None:
+Script = Literal["latin", "cjk", "mixed"]
+REPEATED_SHARE = 0.5  # a line on at least this share of pages is a running header or footer
+LATIN_DOCUMENT = 0.8  # Latin letters' share of a document's letters that makes it "latin"
+CJK_DOCUMENT = 0.5
+MAX_FOREIGN_SHARE = 0.05  # letters of an unexpected script on one page
+
+
+def is_latin(char: str) -> bool:
+    return char.isascii() or 0x00C0 <= ord(char) <= 0x024F
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x3000 <= code <= 0x303F  # CJK symbols and punctuation
+        or 0x3400 <= code <= 0x9FFF  # ideographs (extension A, unified)
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        or 0x20000 <= code <= 0x3FFFF
+    )
+
+
+def expected_letter(char: str, script: Script) -> bool:
+    """Whether a letter belongs to what a document of ``script`` prints."""
+    if script == "latin":
+        return is_latin(char)
+    return is_latin(char) or is_cjk(char)
+
+
+def running_lines(pages: tuple[str, ...]) -> frozenset[str]:
+    """Lines printed on most pages (running headers/footers): judged once, not per page."""
+    if len(pages) < 3:
+        return frozenset()
+    counts: dict[str, int] = {}
+    for text in pages:
+        for line in {line.strip() for line in text.split("\n") if line.strip()}:
+            counts[line] = counts.get(line, 0) + 1
+    return frozenset(line for line, n in counts.items() if n >= REPEATED_SHARE * len(pages))
+
+
+def body_text(text: str, running: frozenset[str]) -> str:
+    return "\n".join(line for line in text.split("\n") if line.strip() not in running)
+
+
+def document_script(pages: tuple[str, ...]) -> Script:
+    """The script a document is written in, from its letters (running lines left out)."""
+    running = running_lines(pages)
+    letters = [c for text in pages for c in body_text(text, running) if c.isalpha()]
+    if not letters:
+        return "mixed"
+    if sum(map(is_latin, letters)) >= LATIN_DOCUMENT * len(letters):
+        return "latin"
+    if sum(map(is_cjk, letters)) >= CJK_DOCUMENT * len(letters):
+        return "cjk"
+    return "mixed"
+
+
+SCRIPT_WORDS = {"latin": "an English (Latin-script) document", "cjk": "a Chinese document"}
+
+
+def script_problem(text: str, script: Script) -> str | None:
+    """Why a page does not read as ``script``, or None: letters of another script inside
+    words (``p0ȸ疈啠Mfrom``), or a page that turned to another script. A word wholly in
+    another script (``.中国`` in an English table) is fine."""
+    if script == "mixed":
+        return None
+    letters = [c for c in text if c.isalpha()]
+    foreign = [c for c in letters if not expected_letter(c, script)]
+    if not foreign:
+        return None
+    where = SCRIPT_WORDS[script]
+    if len(foreign) > MAX_FOREIGN_SHARE * len(letters):
+        return f"page turned to another script ({len(foreign)} foreign letters in {where})"
+    for word in text.split():
+        odd = [c for c in word if c.isalpha() and not expected_letter(c, script)]
+        if odd and len(odd) < sum(1 for c in word if c.isalnum()):
+            return f"foreign characters inside words ({word[:24]!r} in {where})"
+    return None
+
+
+def page_verdicts(pages: tuple[str, ...], script: Script | None = None) -> dict[int, str]:
+    """Each unusable page (1-based) and why: character classes (no text, glyph codes,
+    replacement characters, mojibake), then the script expectation (``script``, or the
+    document's own dominant script). Pure; pages not listed are usable."""
+    expected = script or document_script(pages)
+    running = running_lines(pages)
+    verdicts = {}
+    for number, text in enumerate(pages, start=1):
+        why = page_problem(text) or script_problem(body_text(text, running), expected)
+        if why:
+            verdicts[number] = why
+    return verdicts
+
+
+def text_layer_error(pages: tuple[str, ...], script: Script | None = None) -> str | None:
     """One line naming the pages whose text is unusable, if the source must be rejected:
     any garbled page, or a majority of pages without text (fonts without ToUnicode maps)."""
-    problems = {number: page_problem(text) for number, text in enumerate(pages, start=1)}
-    garbled = {n: why for n, why in problems.items() if why and why != "no text"}
+    problems = page_verdicts(pages, script)
+    garbled = {n: why for n, why in problems.items() if why != "no text"}
     empty = [n for n, why in problems.items() if why == "no text"]
     if not garbled and len(empty) <= MAX_EMPTY_SHARE * len(pages):
         return None
     if not garbled and len(empty) == len(pages):
         return f"PDF has no text layer on any of its {len(pages)} pages (image-only?)"
-    reasons = sorted(set(garbled.values()) | ({"no text"} if empty else set()))
-    bad_pages = sorted([*garbled, *empty])
-    return (
-        f"unusable text layer on pages {page_ranges(bad_pages)} of {len(pages)} "
-        f"({'; '.join(reasons)}): fonts without ToUnicode maps?"
-    )
+    kinds = {why.split(" (")[0] for why in garbled.values()} | ({"no text"} if empty else set())
+    bad_pages = page_ranges(sorted([*garbled, *empty]))
+    head = f"unusable text layer on pages {bad_pages} of {len(pages)} ({'; '.join(sorted(kinds))})"
+    if not garbled:
+        return f"{head}: fonts without ToUnicode maps?"
+    first = min(garbled)
+    return f"{head}; page {first}: {garbled[first]}"
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def decode_text(path: str, data: bytes) -> str:
-    if b"\x00" in data:
-        raise DocumentError(path, "binary data in a text file (NUL bytes)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DocumentError(path, f"not UTF-8 text (byte {exc.start})") from exc
+    """UTF-8 (optional BOM) or UTF-16 with a byte-order mark; anything else is refused with
+    the reason (NUL bytes without a BOM are binary data)."""
+    if data.startswith(UTF16_BOMS):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(
+                path, f"UTF-16 text that does not decode (byte {exc.start})"
+            ) from exc
+    elif b"\x00" in data:
+        raise DocumentError(path, "binary data in a text file (NUL bytes, no UTF-16 mark)")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise DocumentError(path, f"not UTF-8 text (byte {exc.start})") from exc
+    if "\x00" in text:
+        raise DocumentError(path, "binary data in a text file (NUL characters)")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

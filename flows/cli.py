@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable
@@ -13,16 +14,26 @@ from flows import prefect_env
 
 prefect_env.configure()
 
+import click  # noqa: E402
 import pandas as pd  # noqa: E402
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: E402
 from rich.table import Table  # noqa: E402
+from rich.text import Text  # noqa: E402
 
 from cninet import progress  # noqa: E402
+from cninet.faults import one_line as flat  # noqa: E402
+from cninet.faults import safe_text, write_cause  # noqa: E402
+from cninet.guard import (  # noqa: E402
+    Interrupted,
+    LimitSettingError,
+    orphan_watchdog,
+    stop_handlers,
+)
 from cninet.lock import CuratedUnavailable, run_lock  # noqa: E402
 from cninet.settings import CURATED_ENV, RAW_ENV  # noqa: E402
-from cninet.store import cell_text  # noqa: E402
+from cninet.store import TableUnreadable, cell_text  # noqa: E402
 from schemas import DATASETS  # noqa: E402
 
 if TYPE_CHECKING:  # avoids importing prefect before a command needs it
@@ -44,14 +55,50 @@ class Context:
     curated: Path
 
 
+def say_error(message: str) -> None:
+    """``error: <message>`` on stderr as plain text: never read as markup, control characters
+    escaped, always one line."""
+    err.print(Text.assemble(("error:", "bold red"), " ", flat(message)), soft_wrap=True)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    say_error(message)
     return typer.Exit(code)
 
 
+def plain(text: object) -> Text:
+    """A value printed as text (file names, quotes): no markup, control characters escaped."""
+    return Text(safe_text(str(text)))
+
+
 def one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    return text if len(text) <= 300 else text[:297] + "..."
+    return flat(str(exc))
+
+
+P = TypeVar("P", bound=Callable[..., Any])
+
+
+def one_line_errors(command: P) -> P:
+    """Expected failures of a command become one line and a non-zero exit: a damaged table,
+    a bad limit setting, a file system refusal; anything else one line too (exit 1)."""
+
+    @functools.wraps(command)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except LimitSettingError as exc:
+            raise fail(str(exc), 2) from None
+        except (TableUnreadable, CuratedUnavailable) as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise fail(f"{where}{exc.strerror or write_cause(exc)}") from None
+        except Exception as exc:
+            raise fail(f"{type(exc).__name__}: {one_line(exc)}") from None
+
+    return guarded  # type: ignore[return-value]
 
 
 @app.callback()
@@ -89,7 +136,7 @@ def summary_table(result: RunResult) -> Table:
         table.add_column(column, justify="left" if column == "dataset" else "right")
     for item in result.published:
         table.add_row(
-            item.dataset,
+            plain(item.dataset),
             str(item.rows),
             str(flags.get(item.dataset, 0)),
             str(item.version),
@@ -107,46 +154,92 @@ def source_problems(result: RunResult, explicit: set[str]) -> list[str]:
     ]
 
 
-def execute(settings: Context, call: Callable[[float], RunResult], explicit: set[str]) -> None:
-    """Run a flow with a progress bar, print the summary, exit non-zero on any problem."""
+def fresh_limits() -> None:
+    """Check the limit settings before a run starts (a bad value: one line, exit 2)."""
+    from cninet.guard import Limits
+
+    Limits.from_env()
+
+
+def execute(
+    settings: Context,
+    call: Callable[[float], RunResult],
+    explicit: set[str],
+    noop: Callable[[RunResult], str | None] | None = None,
+) -> None:
+    """Run a flow with a progress bar, print the summary, exit non-zero on any problem.
+    SIGINT/SIGTERM stop it at the next safe point (before a source, before publishing):
+    nothing is published, exit 130/143. A watchdog ends the run's helper processes (the
+    ephemeral Prefect API server, reader children) if this process is killed outright."""
+    fresh_limits()
     started = time.perf_counter()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
+    with (
+        orphan_watchdog(),
+        stop_handlers(),
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+        ) as bar,
+    ):
         progress.install(RichHook(bar))
         try:
             with run_lock(settings.curated), prefect_env.local_run_settings():
                 result = call(started)
         except CuratedUnavailable as exc:
             raise fail(str(exc)) from None
+        except Interrupted as exc:
+            message = f"{exc}: stopped before publishing; nothing was written"
+            raise fail(message, exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted by SIGINT: stopped; nothing more was written", 130) from None
+        except LimitSettingError as exc:
+            raise fail(str(exc), 2) from None
         except Exception as exc:  # the flow failed: one line, non-zero, tables stay consistent
             raise fail(f"run failed: {type(exc).__name__}: {one_line(exc)}") from None
         finally:
             progress.install(None)
     elapsed = time.perf_counter() - started
+    nothing = noop(result) if noop is not None else None
+    if nothing:
+        raise fail(nothing, 2)
     out.print(summary_table(result))
     problems = source_problems(result, explicit)
     for source in result.sources:
         if source.status != "extracted" and f"{source.path}: {source.reason}" not in problems:
-            out.print(f"[dim]{source.status} {source.path}: {source.reason}[/]", highlight=False)
+            out.print(
+                Text(f"{source.status} {flat(source.path)}: {flat(source.reason)}", style="dim")
+            )
     startup = f"{result.prefect_startup_s:.1f} s" if result.prefect_startup_s else "n/a"
     out.print(
-        f"{len(result.flags)} source errata flagged; quality report: {result.report_path}",
-        highlight=False,
+        plain(f"{len(result.flags)} source errata flagged; quality report: {result.report_path}")
     )
-    out.print(f"[dim]wall {elapsed:.1f} s, of which Prefect start-up {startup}[/]")
-    problems += list(result.structural)
+    out.print(Text(f"wall {elapsed:.1f} s, of which Prefect start-up {startup}", style="dim"))
+    problems += list(result.structural) + list(result.write_failures)
     for line in problems:
-        err.print(f"[bold red]error:[/] {line}", highlight=False, soft_wrap=True)
+        say_error(line)
     if problems:
         raise typer.Exit(1)
 
 
+def run_files(targets: list[Path]) -> list[Path]:
+    """The source files named (folders expanded); nothing to read → exit 2."""
+    from cninet.process import discover_sources
+
+    files = [f for p in targets for f in (discover_sources(p) if p.is_dir() else [p])]
+    if not files:
+        names = ", ".join(flat(str(p)) for p in targets)
+        raise fail(f"nothing to do: no .pdf or .txt sources in {names}", 2)
+    return files
+
+
+SYMLINKS_HELP = "Follow symbolic links to sources (refused by default)."
+
+
 @app.command()
+@one_line_errors
 def run(
     ctx: typer.Context,
     paths: Annotated[
@@ -154,27 +247,34 @@ def run(
         typer.Argument(help="Source files or folders (default: everything under raw/)."),
     ] = None,
     raw: Annotated[Path, typer.Option(envvar=RAW_ENV, help="Folder of raw inputs.")] = Path("raw"),
+    allow_symlinks: Annotated[bool, typer.Option(help=SYMLINKS_HELP)] = False,
 ) -> None:
     """Extract, validate and publish the given sources (default: all of raw/)."""
-    from cninet.process import discover_sources, display_path
-    from flows.pipeline import process_raw, process_sources
+    from cninet.process import discover_sources, source_name
+    from flows.pipeline import process_sources
 
     settings: Context = ctx.obj
     targets = list(paths or [])
-    missing = [str(p) for p in targets if not p.exists()]
+    missing = [flat(str(p)) for p in targets if not p.exists() and not p.is_symlink()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}", 2)
     if not targets and not raw.is_dir():
         raise fail(f"raw folder not found: {raw}", 2)
-    explicit = {display_path(p) for p in targets if p.is_file()}
-    files = [f for p in targets for f in (discover_sources(p) if p.is_dir() else [p])]
-    if targets:
-        execute(settings, lambda t: process_sources(files, settings.curated, started=t), explicit)
-    else:
-        execute(settings, lambda t: process_raw(raw, settings.curated, started=t), explicit)
+    files = run_files(targets) if targets else discover_sources(raw)
+    if not files:
+        raise fail(f"nothing to do: no .pdf or .txt sources under {raw}", 2)
+    explicit = {source_name(p, raw) for p in targets if not p.is_dir()}
+    execute(
+        settings,
+        lambda t: process_sources(
+            files, settings.curated, started=t, raw=raw, allow_symlinks=allow_symlinks
+        ),
+        explicit,
+    )
 
 
 @app.command()
+@one_line_errors
 def backfill(
     ctx: typer.Context,
     paths: Annotated[
@@ -186,26 +286,30 @@ def backfill(
         str | None,
         typer.Option(help="A running Dask scheduler (tcp://host:8786): the path to a cluster."),
     ] = None,
+    allow_symlinks: Annotated[bool, typer.Option(help=SYMLINKS_HELP)] = False,
 ) -> None:
     """Process many sources in parallel on Dask, then publish each dataset once."""
-    from cninet.process import discover_sources, display_path
+    from cninet.process import source_name
     from flows.pipeline import backfill_sources
 
     settings: Context = ctx.obj
     targets = list(paths or [raw])
-    missing = [str(p) for p in targets if not p.exists()]
+    missing = [flat(str(p)) for p in targets if not p.exists() and not p.is_symlink()]
     if missing:
         raise fail(f"no such file or folder: {', '.join(missing)}", 2)
-    files = [f for p in targets for f in (discover_sources(p) if p.is_dir() else [p])]
-    explicit = {display_path(p) for p in targets if p.is_file()}
+    files = run_files(targets)
+    explicit = {source_name(p, raw) for p in targets if not p.is_dir()}
     execute(
         settings,
-        lambda t: backfill_sources(files, settings.curated, workers, address, started=t),
+        lambda t: backfill_sources(
+            files, settings.curated, workers, address, t, raw, allow_symlinks
+        ),
         explicit,
     )
 
 
 @app.command()
+@one_line_errors
 def serve(
     ctx: typer.Context,
     cron: Annotated[
@@ -244,6 +348,7 @@ def serve(
 
 
 @app.command()
+@one_line_errors
 def rerun(
     ctx: typer.Context,
     edition: Annotated[int, typer.Option(help="Edition whose sources to re-extract.")],
@@ -272,14 +377,33 @@ def rerun(
     )
     if not raw.is_dir():
         raise fail(f"raw folder not found: {raw}", 2)
+    known = known_editions(settings.curated)
+    if known and edition not in known:
+        listed = ", ".join(map(str, sorted(known)))
+        raise fail(f"nothing to do: edition {edition} was never processed (known: {listed})", 2)
+
+    def no_source(result: RunResult) -> str | None:
+        if any(source.status == "extracted" for source in result.sources):
+            return None
+        return f"nothing to do: no source of edition {edition} under {raw}"
+
     execute(
         settings,
         lambda t: rerun_sections(raw, settings.curated, edition, chosen, started=t),
         set(),
+        no_source,
     )
 
 
+def known_editions(curated: Path) -> set[int]:
+    """Editions the sources registry has seen (empty when there is no registry yet)."""
+    from cninet.registry import processed_editions
+
+    return processed_editions(curated)
+
+
 @app.command()
+@one_line_errors
 def versions(
     ctx: typer.Context, dataset: Annotated[str, typer.Argument(help="Dataset name.")]
 ) -> None:
@@ -298,15 +422,16 @@ def versions(
         table.add_row(
             str(info.version),
             info.time.strftime("%Y-%m-%d %H:%M:%S"),
-            info.run_id,
-            "\n".join(info.sources),
-            ", ".join(info.sections),
+            plain(info.run_id),
+            Text("\n".join(safe_text(source) for source in info.sources)),
+            plain(", ".join(info.sections)),
             str(info.rows),
         )
     out.print(table)
 
 
 @app.command()
+@one_line_errors
 def diff(
     ctx: typer.Context,
     dataset: Annotated[str, typer.Argument(help="Dataset name.")],
@@ -321,9 +446,10 @@ def diff(
     change = or_fail(lambda: compute(settings.curated, dataset, from_version, to_version))
     label = [c for c in change.key if c != "source_sha256"]
     out.print(
-        f"{dataset}: {len(change.added)} rows added, {len(change.removed)} removed, "
-        f"{len(change.changed)} cells changed",
-        highlight=False,
+        plain(
+            f"{dataset}: {len(change.added)} rows added, {len(change.removed)} removed, "
+            f"{len(change.changed)} cells changed"
+        )
     )
     for title, frame in (("added", change.added), ("removed", change.removed)):
         if not frame.empty:
@@ -335,6 +461,7 @@ def diff(
 
 
 @app.command()
+@one_line_errors
 def show(
     ctx: typer.Context,
     dataset: Annotated[str, typer.Argument(help="Dataset name.")],
@@ -370,15 +497,16 @@ def check_dataset(dataset: str) -> None:
 
 
 def rich_table(title: str, frame: pd.DataFrame) -> Table:
-    table = Table(title=title)
+    table = Table(title=plain(title))
     for column in frame.columns:
-        table.add_column(str(column), overflow="fold")
+        table.add_column(plain(column), overflow="fold")
     for row in frame.itertuples(index=False):
-        table.add_row(*(cell_text(value) for value in row))
+        table.add_row(*(plain(cell_text(value)) for value in row))
     return table
 
 
 @app.command()
+@one_line_errors
 def export(
     ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
@@ -390,23 +518,46 @@ def export(
         list[str] | None, typer.Option("--dataset", help="Only these datasets (repeatable).")
     ] = None,
 ) -> None:
-    """Write one <dataset>.<format> file per curated dataset (all columns)."""
+    """Write one <dataset>.<format> file per curated dataset (all columns). CSV text cells
+    that a spreadsheet would run as a formula are neutralised; Parquet keeps the raw text. A
+    damaged table is named and skipped; the others are written (exit 1)."""
+    from cninet.export import ExportIncomplete
     from cninet.export import export as write
-    from cninet.store import open_table
 
     settings: Context = ctx.obj
-    names = list(dataset or [d for d in DATASETS if open_table(settings.curated, d) is not None])
+    names = list(dataset or published_names(settings.curated))
     if not names:
         raise fail(f"nothing published under {settings.curated}")
     unknown = [name for name in names if name not in DATASETS]
     if unknown:
         raise fail(f"unknown dataset(s): {', '.join(unknown)} (known: {', '.join(DATASETS)})", 2)
+    failures: list[str] = []
     try:
         written = write(settings.curated, out_dir, names, fmt, version)
+    except ExportIncomplete as exc:
+        written, failures = exc.written, exc.failures
     except (ValueError, FileNotFoundError, KeyError) as exc:
         raise fail(str(exc).strip("'\"")) from None
     for path in written:
-        out.print(str(path), highlight=False)
+        out.print(plain(path))
+    for line in failures:
+        say_error(line)
+    if failures:
+        raise typer.Exit(1)
+
+
+def published_names(curated: Path) -> list[str]:
+    """Datasets with a table under ``curated`` (a damaged table counts: export names it)."""
+    from cninet.store import open_table
+
+    names = []
+    for name in DATASETS:
+        try:
+            if open_table(curated, name) is not None:
+                names.append(name)
+        except TableUnreadable:
+            names.append(name)
+    return names
 
 
 if __name__ == "__main__":

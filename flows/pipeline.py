@@ -14,6 +14,8 @@ from prefect.runtime import flow_run
 from prefect_dask import DaskTaskRunner
 
 from cninet import progress
+from cninet.faults import write_cause
+from cninet.guard import check_stop
 from cninet.lock import run_lock
 from cninet.process import (
     PLAIN_STEPS,
@@ -22,15 +24,18 @@ from cninet.process import (
     Steps,
     commit_metadata,
     discover_sources,
-    display_path,
     duplicate_of,
     load_source,
     new_sources,
     processed_sources,
+    prove_whole,
     publishable,
+    refused,
     run_source,
     run_sources_batched,
     source_lines,
+    source_name,
+    unique_paths,
     validate_source,
 )
 from cninet.reconcile import conflict_lines, reconcile, validated_reconciliation
@@ -48,8 +53,8 @@ from schemas.validate import Validated
 
 
 @task(cache_policy=NO_CACHE)
-def load_task(path: Path) -> Document | SourceOutcome:
-    return load_source(path)
+def load_task(path: Path, name: str) -> Document | SourceOutcome:
+    return load_source(path, name)
 
 
 @task(cache_policy=NO_CACHE)
@@ -72,8 +77,13 @@ def validate_task(results: Sequence[SectionResult], run_id: str) -> dict[str, Va
 @task(cache_policy=NO_CACHE, task_run_name="publish-{dataset}")
 def publish_task(
     curated: Path, dataset: str, frame: pd.DataFrame, metadata: dict[str, str]
-) -> Published:
-    return publish(curated, dataset, frame, metadata)
+) -> Published | str:
+    """The new version, or the cause in a few words when the table cannot be written (an
+    expected outcome, returned rather than raised: the run goes on with the other tables)."""
+    try:
+        return publish(curated, dataset, frame, metadata)
+    except Exception as exc:
+        return write_cause(exc)
 
 
 @flow(name="extract-source", log_prints=False)
@@ -82,29 +92,45 @@ def extract_source(
     run_id: str,
     sections: frozenset[str] | None = None,
     only_edition: int | None = None,
+    name: str | None = None,
 ) -> SourceOutcome:
     """Load, recognise, extract every section (a task each) and validate one source."""
     steps = Steps(load_task, layout_task, extract_task, validate_task)
-    return run_source(path, run_id, steps, sections, only_edition)
+    return run_source(path, run_id, steps, sections, only_edition, name)
 
 
 def publish_all(
     curated: Path, run_id: str, outcomes: Sequence[SourceOutcome]
-) -> tuple[Published, ...]:
-    """One Delta commit per dataset over all sources where that dataset validated."""
+) -> tuple[tuple[Published, ...], dict[str, str]]:
+    """One Delta commit per dataset over all sources where that dataset validated. A table
+    that cannot be written (disk full, read-only, corrupted) is named with the cause and the
+    others are still written: each commit stands alone, and the failed table keeps its
+    previous version. Returns what was published and, per failed dataset, the cause."""
     published = []
+    failed: dict[str, str] = {}
     for dataset, parts in sorted(publishable(outcomes).items()):
         frame = pd.concat([part for _, part in parts], ignore_index=True)
         metadata = commit_metadata(run_id, dataset, frame, outcomes)
-        published.append(publish_task(curated, dataset, frame, metadata))
+        outcome = publish_task(curated, dataset, frame, metadata)
+        if isinstance(outcome, str):
+            failed[dataset] = outcome
+        else:
+            published.append(outcome)
         progress.current().advance(f"published {dataset}")
-    return tuple(published)
+    return tuple(published), failed
 
 
 @task(cache_policy=NO_CACHE)
-def reconcile_task(curated: Path, run_id: str) -> tuple[Published | None, tuple[str, ...]]:
+def reconcile_task(curated: Path, run_id: str) -> tuple[Published | str | None, tuple[str, ...]]:
     """Recompute the reconciliation from every published indicator; publish it if it changed.
-    Returns the publish result and one line per conflict."""
+    Returns the publish result (or the cause it failed) and one line per conflict."""
+    try:
+        return reconcile_published(curated, run_id)
+    except Exception as exc:
+        return write_cause(exc), ()
+
+
+def reconcile_published(curated: Path, run_id: str) -> tuple[Published | None, tuple[str, ...]]:
     indicators = read_if_published(curated, "indicators")
     if indicators is None:
         return None, ()
@@ -135,10 +161,11 @@ def extract_texts_task(
     sections: frozenset[str] | None,
     only_edition: int | None,
     count: int,
+    names: list[str],
 ) -> list[SourceOutcome]:
     """Many small text sources in one task: the plain steps for each, no sub-flow, each
     dataset validated once for all of them."""
-    return run_sources_batched(paths, run_id, sections, only_edition)
+    return run_sources_batched(paths, run_id, sections, only_edition, names)
 
 
 @flow(name="process-sources", log_prints=False)
@@ -148,32 +175,43 @@ def process_sources(
     sections: frozenset[str] | None = None,
     started: float | None = None,
     only_edition: int | None = None,
+    raw: Path | None = None,
+    allow_symlinks: bool = False,
 ) -> RunResult:
-    """Extract and validate each source, publish each dataset once, write the quality report."""
+    """Extract and validate each source (each path once), publish each dataset once, write
+    the quality report. Sources are named relative to ``raw`` (else by file name)."""
     startup = time.perf_counter() - started if started is not None else None
     run_id = current_run_id()
     hook = progress.current()
-    hook.add(len(paths))
+    chosen = unique_paths(paths)
+    hook.add(len(chosen))
     with run_lock(curated):
         known = processed(curated)
         outcomes: list[SourceOutcome] = []
-        queued: list[SourceOutcome] = []  # batched texts, by content, for duplicate checks
-        batch: list[Path] = []
-        for path in paths:
-            duplicate = duplicate_of(path, known, [*outcomes, *queued])
-            if duplicate is not None:
-                outcomes.append(duplicate)
-            elif batched(path):
-                queued.append(SourceOutcome(display_path(path), "queued", "", file_sha256(path)))
-                batch.append(path)
+        batch: list[tuple[Path, str]] = []  # small texts, read in one task
+        queued: list[SourceOutcome] = []  # the batched texts, by content, for duplicate checks
+        for path in chosen:
+            check_stop()
+            name = source_name(path, raw)
+            outcome = refused(path, name, allow_symlinks) or duplicate_of(
+                path, known, [*outcomes, *queued], name
+            )
+            if outcome is None and batched(path):
+                queued.append(SourceOutcome(name, "queued", "", file_sha256(path)))
+                batch.append((path, name))
                 continue
-            else:
-                outcomes.append(extract_source(path, run_id, sections, only_edition))
+            if outcome is None:
+                outcome = extract_source(path, run_id, sections, only_edition, name)
+            outcomes.append(outcome)
             hook.advance(f"read {path.name}")
         if batch:
-            outcomes += extract_texts_task(batch, run_id, sections, only_edition, len(batch))
-            for path in batch:
+            paths_, names = [p for p, _ in batch], [n for _, n in batch]
+            outcomes += extract_texts_task(
+                paths_, run_id, sections, only_edition, len(batch), names
+            )
+            for path, _ in batch:
                 hook.advance(f"read {path.name}")
+        check_stop()
         return finish_run(curated, run_id, outcomes, startup)
 
 
@@ -181,27 +219,51 @@ def finish_run(
     curated: Path, run_id: str, outcomes: Sequence[SourceOutcome], startup: float | None
 ) -> RunResult:
     """Publish every dataset once (one writer: the caller holds the lock), rebuild the
-    reconciliation, record the sources, write the quality report."""
+    reconciliation, record the sources, write the quality report. A write that fails is one
+    line in ``write_failures``; the sources that fed a failed table are not recorded, so the
+    next scan reads them again."""
+    outcomes = prove_whole(curated, outcomes)
     progress.current().add(len(publishable(outcomes)))
-    published = publish_all(curated, run_id, outcomes)
+    published, failed = publish_all(curated, run_id, outcomes)
     reconciled, conflicts = reconcile_task(curated, run_id)
-    if reconciled is not None:
+    if isinstance(reconciled, str):
+        failed["reconciliation"] = reconciled
+    elif reconciled is not None:
         published = (*published, reconciled)
-    record(curated, processed_sources(outcomes), run_id)
-    result = RunResult(run_id, tuple(outcomes), published, None, startup, conflicts)
-    report = write_report(curated, result, changes_since_previous(curated, published))
+    blocked = {o.sha256 for o in outcomes if any(dataset in failed for dataset in o.validated)}
+    failures = [f"{dataset}: not published ({cause})" for dataset, cause in failed.items()]
+    try:
+        record(
+            curated,
+            [s for s in processed_sources(outcomes) if s.source_sha256 not in blocked],
+            run_id,
+        )
+    except Exception as exc:
+        failures.append(f"sources registry (_sources): not written ({write_cause(exc)})")
+    result = RunResult(
+        run_id, tuple(outcomes), published, None, startup, conflicts, tuple(failures)
+    )
+    try:
+        changes = changes_since_previous(curated, published)
+    except Exception:
+        changes = {}
+    try:
+        report = write_report(curated, result, changes)
+    except Exception as exc:
+        failures.append(f"quality report: not written ({write_cause(exc)})")
+        report = None
     create_markdown_artifact(
         markdown=render_report(result),
         key="cninet-quality-report",
         description=f"cninet quality report, run {run_id}",
     )
-    return RunResult(run_id, result.sources, published, report, startup, conflicts)
+    return RunResult(run_id, result.sources, published, report, startup, conflicts, tuple(failures))
 
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{path.name}")
-def extract_source_task(path: Path, run_id: str) -> SourceOutcome:
+def extract_source_task(path: Path, run_id: str, name: str | None = None) -> SourceOutcome:
     """One whole source in one task (for parallel backfills): the plain steps, no subflow."""
-    return run_source(path, run_id, PLAIN_STEPS)
+    return run_source(path, run_id, PLAIN_STEPS, name=name)
 
 
 @flow(name="backfill", log_prints=False)
@@ -211,26 +273,34 @@ def backfill_sources(
     workers: int = 2,
     address: str | None = None,
     started: float | None = None,
+    raw: Path | None = None,
+    allow_symlinks: bool = False,
 ) -> RunResult:
     """Many sources extracted in parallel on Dask (threads here, or the cluster at
     ``address``), then published by one writer per table, as in any run."""
     startup = time.perf_counter() - started if started is not None else None
     runner = dask_runner(workers, address)
     run_id = current_run_id()
-    progress.current().add(len(paths))
+    chosen = unique_paths(paths)
+    progress.current().add(len(chosen))
     with run_lock(curated):
         known = processed(curated)
         outcomes: list[SourceOutcome] = []
         queued: list[SourceOutcome] = []  # fresh files, by content, for duplicate checks
-        fresh: list[Path] = []
-        for path in paths:
-            duplicate = duplicate_of(path, known, [*outcomes, *queued])
-            if duplicate is not None:
-                outcomes.append(duplicate)
+        fresh: list[tuple[Path, str]] = []
+        for path in chosen:
+            name = source_name(path, raw)
+            outcome = refused(path, name, allow_symlinks) or duplicate_of(
+                path, known, [*outcomes, *queued], name
+            )
+            if outcome is not None:
+                outcomes.append(outcome)
                 continue
-            queued.append(SourceOutcome(display_path(path), "queued", "", file_sha256(path)))
-            fresh.append(path)
+            queued.append(SourceOutcome(name, "queued", "", file_sha256(path)))
+            fresh.append((path, name))
+        check_stop()
         outcomes += parallel_extract(fresh, run_id, runner)
+        check_stop()
         return finish_run(curated, run_id, outcomes, startup)
 
 
@@ -241,11 +311,11 @@ def dask_runner(workers: int, address: str | None) -> DaskTaskRunner:
 
 
 def parallel_extract(
-    paths: Sequence[Path], run_id: str, runner: DaskTaskRunner
+    paths: Sequence[tuple[Path, str]], run_id: str, runner: DaskTaskRunner
 ) -> list[SourceOutcome]:
     @flow(name="backfill-extract", task_runner=runner, log_prints=False)  # type: ignore[arg-type]
     def extract_all() -> list[SourceOutcome]:
-        futures = [extract_source_task.submit(path, run_id) for path in paths]
+        futures = [extract_source_task.submit(path, run_id, name) for path, name in paths]
         outcomes = []
         for future in futures:
             outcomes.append(future.result())
@@ -268,7 +338,7 @@ def rerun_sections(
     """Re-extract only ``sections`` of one edition's sources under ``raw`` and publish new
     versions of just the datasets they feed, replacing only those sections' rows."""
     return process_sources(
-        discover_sources(raw), curated, sections, started=started, only_edition=edition
+        discover_sources(raw), curated, sections, started=started, only_edition=edition, raw=raw
     )
 
 
@@ -280,10 +350,10 @@ def process_new(raw: str, curated: str) -> RunResult:
     new = new_sources(discover_sources(Path(raw)), processed(Path(curated)))
     if not new:
         return RunResult(current_run_id(), (), ())
-    return process_sources(new, Path(curated))
+    return process_sources(new, Path(curated), raw=Path(raw))
 
 
 @flow(name="process-raw", log_prints=False)
 def process_raw(raw: Path, curated: Path, started: float | None = None) -> RunResult:
     """Every source under ``raw``."""
-    return process_sources(discover_sources(raw), curated, started=started)
+    return process_sources(discover_sources(raw), curated, started=started, raw=raw)

@@ -84,7 +84,7 @@ def test_unusable_files_get_one_line_reasons(name: str, data: bytes, reason: str
 
 def test_truncated_pdf_is_refused() -> None:
     data = REPORTS["pdf"].read_bytes()
-    with pytest.raises(DocumentError, match="not a readable PDF"):
+    with pytest.raises(DocumentError, match="truncated PDF"):
         parse_document("truncated.pdf", data[: len(data) // 3])
 
 
