@@ -424,7 +424,8 @@ def run_sources_batched(
     """Many small sources (news files) read one by one (named by ``names``, as in provenance),
     then each dataset validated ONCE for all of them (a schema validation costs tens of
     milliseconds whatever its rows) and the result split back per source. If the joint
-    validation finds a structural failure, every source is validated on its own instead, so one bad file never blocks the others."""
+    validation finds a structural failure, every source is validated on its own instead,
+    so one bad file never blocks the others."""
     held: list[list[SectionResult]] = []
 
     def hold(results: Sequence[SectionResult], _run_id: str) -> dict[str, Validated]:
