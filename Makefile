@@ -40,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/rerun_section.py
 	$(BIN)/python benchmarks/scan_new.py
 	$(BIN)/python benchmarks/backfill.py
+	$(BIN)/python benchmarks/news_bulk.py
 
 clean:
 	rm -rf curated/*/ curated/_reports

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from extractors.narrative import resolution
+from extractors.figures.facts import resolution
 from schemas.reconciliation import Reconciliation
 
 UNRESOLVED = "period_unresolved"

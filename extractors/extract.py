@@ -10,10 +10,10 @@ import pandas as pd
 
 from extractors.cells import CellError, is_total_label, split_notes
 from extractors.document import Document
+from extractors.edition import Edition
+from extractors.figures.facts import Fact, consolidate
 from extractors.layout import Line
 from extractors.locate import SectionNotFound, locate_table
-from extractors.narrative import Fact, consolidate
-from extractors.recognise import Edition
 from extractors.spec import RecordsSpec, Section, SectionSpec, TextSpec
 
 # (row index, check name, message): an erratum the extractor itself saw (e.g. two mentions of
@@ -127,6 +127,31 @@ def fact_record(doc: Document, edition: Edition, spec: TextSpec, fact: Fact) -> 
     }
 
 
+TEXT_COLUMNS = (
+    "source_sha256",
+    "source_path",
+    "source_format",
+    "edition",
+    "page",
+    "line",
+    "caption",
+    "extractor",
+    "period_end",
+    "raw",
+    "indicator_id",
+    "value",
+    "unit",
+    "value_base",
+    "qualifier",
+    "source_kind",
+    "lang",
+    "quote",
+    "is_total",
+    "notes",
+    "quality_flags",
+)
+
+
 def disagreement(kept: Fact, other: Fact) -> str:
     where_other = f"page {other.page}" if other.page is not None else f"line {other.line}"
     return f"{kept.raw} here, but {other.raw} at {where_other}: {other.quote[:120]}"
@@ -138,15 +163,30 @@ def extract_text_section(doc: Document, edition: Edition, spec: TextSpec) -> Sec
     kept, conflicts = consolidate(facts)
     unmatched = [fact for fact in facts if fact.indicator_id is None]
     rows = kept + unmatched
-    frame = pd.DataFrame.from_records([fact_record(doc, edition, spec, f) for f in rows])
+    records = [fact_record(doc, edition, spec, f) for f in rows]
+    # a source with no figure gives an empty frame that still has the dataset's columns
+    frame = pd.DataFrame.from_records(records, columns=list(TEXT_COLUMNS))
     position = {id(fact): index for index, fact in enumerate(rows)}
-    pending = tuple(
-        (position[id(best)], "erratum_text_mentions_disagree", disagreement(best, other))
-        for best, other in conflicts
-    ) + tuple(
-        (index, "period_unresolved", f"period guessed as {fact.period_end}: {fact.quote[:100]}")
-        for index, fact in enumerate(rows)
-        if not fact.period_resolved
+    pending = (
+        tuple(
+            (position[id(best)], "erratum_text_mentions_disagree", disagreement(best, other))
+            for best, other in conflicts
+        )
+        + tuple(
+            (index, "period_unresolved", f"period guessed as {fact.period_end}: {fact.quote[:100]}")
+            for index, fact in enumerate(rows)
+            if not fact.period_resolved
+        )
+        + tuple(
+            (index, flag, f"{flag}: {fact.raw} in {fact.quote[:100]}")
+            for index, fact in enumerate(rows)
+            for flag in fact.flags
+        )
+        + tuple(
+            (index, "publisher_not_cnnic", f"attributed to {fact.publisher}: {fact.quote[:100]}")
+            for index, fact in enumerate(rows)
+            if fact.publisher not in (None, "CNNIC", "ISC")
+        )
     )
     return SectionResult(spec.id, spec.dataset, frame, (), pending)
 

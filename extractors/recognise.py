@@ -1,148 +1,172 @@
-"""Recognise what a document is (which report, which edition) from its own text."""
+"""Recognise what a document is from its own structure: the source kinds of extractors/sources/
+are tried in their declared ``order``, each by its ``recognise`` record.
+
+- ``cover`` (reports): the kind's title printed at the document's START (its first lines), with
+  its publication month and its cut-off statement. A text that merely names the report (a news
+  article, a headline quoting the title) has no cover: it is not taken for the report. A cover
+  with the month but without a cut-off statement is refused when the kind requires one; a kind
+  that does not falls back on the edition calendar (``extractors.edition.edition_cutoff``).
+- ``excerpt``: a report chapter or "Core Data" page without the cover: a report heading on its
+  first lines; its edition is the one it names, else unresolved (figures flagged).
+- ``articles`` (news): prose in the kind's script with at least one article.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
 from extractors.document import Document
+from extractors.edition import Edition, UnrecognisedDocument, edition_cutoff
+from extractors.figures.dates import latest_printed_period, month_number
+from extractors.figures.rules import SourceKind
+from extractors.figures.text import nfkc, simplified
+from extractors.kinds import all_kinds
+from extractors.readers.news import named_edition, split_articles
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-MONTH_RE = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+__all__ = ["Edition", "UnrecognisedDocument", "recognise"]
 
-CNNIC_TITLE_EN = re.compile(
-    r"The\s+(?P<edition>\d{1,3})(?:st|nd|rd|th)\s+Statistical\s+Report\s+on\s+"
-    r"China['’]?s\s+Internet\s+Development",
-    re.IGNORECASE,
-)
-ISC_TITLE = re.compile(r"中国互联网发展报告\s*[（(]\s*(?P<year>(?:19|20)\d{2})\s*[)）]")
-CNNIC_TITLE_ZH = re.compile(r"第\s*(?P<edition>\d{1,3})\s*次\s*《?\s*中国互联网络发展状况统计报告")
-PUBLISHED_EN = re.compile(r"^\s*" + MONTH_RE + r"\s+(?P<year>(?:19|20)\d{2})\s*$", re.I | re.M)
-PUBLISHED_ZH = re.compile(r"^\s*(?P<year>(?:19|20)\d{2})\s*年\s*(?P<month>\d{1,2})\s*月\s*$", re.M)
-CUTOFF_EN = re.compile(
-    r"deadline\s+(?:of|for)\s+the\s+(?:above\s+)?statistical\s+(?:survey\s+)?data\s+is\s+"
-    + MONTH_RE
-    + r"\s*(?P<day>\d{1,2}),?\s+(?P<year>(?:19|20)\d{2})",
-    re.IGNORECASE,
-)
-CUTOFF_ZH = re.compile(
-    r"(?:数据)?截止日期为\s*(?P<year>(?:19|20)\d{2})\s*年\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日"
-)
 TITLE_PAGES = 3
-
-
-class UnrecognisedDocument(Exception):
-    """The document is not a report cninet knows; the message is the one-line reason."""
-
-
-@dataclass(frozen=True)
-class Edition:
-    """What a recognised source is: report kind, language, edition and dates from its text."""
-
-    kind: str
-    lang: str
-    edition: int | None  # None for news
-    published: date | None
-    period_end: date  # for news: the latest article date (figures carry their own periods)
-
-
-def month_number(token: str) -> int:
-    return int(token) if token.isdigit() else MONTHS[token.lower().rstrip(".")]
+HEAD_CHARS = 6000
+COVER_LINES = 12
+LETTERS_RE = re.compile(r"[A-Za-z]{2,}")
+HAN_RE = re.compile(r"[\u3400-\u9fff]")
 
 
 def title_text(doc: Document) -> str:
-    return "\n".join(doc.pages[:TITLE_PAGES]) if doc.format == "pdf" else doc.text[:6000]
+    return "\n".join(doc.pages[:TITLE_PAGES]) if doc.format == "pdf" else doc.text[:HEAD_CHARS]
 
 
-def find_published(head: str, after: int, lang: str) -> date | None:
-    pattern = PUBLISHED_EN if lang == "en" else PUBLISHED_ZH
-    match = pattern.search(head, after) or pattern.search(head)
+def cover_lines(head: str) -> str:
+    lines = [line.strip() for line in head.split("\n") if line.strip()]
+    return "\n".join(lines[:COVER_LINES])
+
+
+_COMPILED: dict[tuple[str, str, int], re.Pattern[str] | None] = {}
+
+
+def _regex(kind: SourceKind, key: str, flags: int = 0) -> re.Pattern[str] | None:
+    """The kind's recognition pattern ``key``, compiled once."""
+    cached = (kind.kind, key, flags)
+    if cached not in _COMPILED:
+        pattern = kind.recognise.get(key)
+        where = f"{kind.kind} recognise.{key}"
+        _COMPILED[cached] = re.compile(kind.expand(str(pattern), where), flags) if pattern else None
+    return _COMPILED[cached]
+
+
+def by_cover(doc: Document, head: str, kind: SourceKind) -> Edition | None:
+    flags = re.IGNORECASE | re.MULTILINE
+    title = _regex(kind, "title", flags)
+    if title is None:
+        return None
+    text = nfkc(head) if kind.lang == "zh" else head
+    match = title.search(cover_lines(text))
     if match is None:
         return None
-    return date(int(match["year"]), month_number(match["month"]), 1)
+    published_re, cutoff_re = _regex(kind, "published", flags), _regex(kind, "cutoff", flags)
+    published = None
+    if published_re is not None:
+        found = published_re.search(text, text.find(match[0])) or published_re.search(text)
+        published = date(int(found["year"]), month_number(found["month"]), 1) if found else None
+    body = nfkc(doc.text) if kind.lang == "zh" else doc.text
+    cutoff_match = cutoff_re.search(body) if cutoff_re is not None else None
+    if "year" in match.groupdict() and match["year"]:  # an annual report: figures of year − 1
+        year = int(match["year"])
+        return Edition(kind.doc_kind, kind.lang, year, published, date(year - 1, 12, 31))
+    edition = int(match["edition"])
+    if published is None and cutoff_match is None:
+        return None  # a headline quoting the title, not a cover
+    name = kind.recognise.get("name", "report")
+    if published is None:
+        raise UnrecognisedDocument(f"{name} title found but no publication month")
+    if cutoff_match is not None:
+        period_end = date(
+            int(cutoff_match["year"]),
+            month_number(cutoff_match["month"]),
+            int(cutoff_match["day"]),
+        )
+    elif kind.recognise.get("cutoff_required", True):
+        raise UnrecognisedDocument(
+            f"{name} title found but no survey cut-off date (deadline of the data)"
+        )
+    else:
+        period_end = edition_cutoff(edition)
+    return Edition(kind.doc_kind, kind.lang, edition, published, period_end)
 
 
-def find_cutoff(text: str, lang: str) -> date | None:
-    match = (CUTOFF_EN if lang == "en" else CUTOFF_ZH).search(text)
-    if match is None:
+LETTER_RE = re.compile(r"[^\W\d_]")
+LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+SHARE_SAMPLE = 20000  # characters read to tell a document's script
+
+
+def _script_share(text: str, lang: str) -> float:
+    sample = text[:SHARE_SAMPLE]
+    letters = len(LETTER_RE.findall(sample))
+    if not letters:
+        return 0.0
+    script = LATIN_LETTER_RE if lang == "en" else HAN_RE
+    return len(script.findall(sample)) / letters
+
+
+def by_excerpt(doc: Document, head: str, kind: SourceKind) -> Edition | None:
+    heading = _regex(kind, "heading", re.IGNORECASE | re.MULTILINE)
+    text = simplified(nfkc(head)) if kind.lang == "zh" else head
+    if heading is None or heading.search(cover_lines(text)[:400]) is None:
         return None
-    return date(int(match["year"]), month_number(match["month"]), int(match["day"]))
-
-
-def recognise_isc(head: str) -> Edition | None:
-    """Internet Society of China annual report 中国互联网发展报告（YYYY）: the edition is the
-    report's year, its figures describe the year before (period_end = 31 Dec of that year)."""
-    match = ISC_TITLE.search(head)
-    if match is None:
+    if _script_share(doc.text[:HEAD_CHARS], kind.lang) < float(kind.recognise.get("share", 0.5)):
         return None
-    year = int(match["year"])
-    return Edition("isc", "zh", year, None, date(year - 1, 12, 31))
+    edition = named_edition(doc.text)
+    if edition is not None:
+        return Edition(kind.doc_kind, kind.lang, edition, None, edition_cutoff(edition))
+    latest = latest_printed_period(simplified(nfkc(doc.text)), kind.lang)
+    return Edition(kind.doc_kind, kind.lang, None, None, latest or date.min)
 
 
-ENGLISH_WORD_RE = re.compile(r"[A-Za-z]{2,}")
-MIN_NEWS_WORDS = 40
-
-
-def recognise_news(doc: Document) -> Edition | None:
-    """English news text: a .txt of English prose with at least one article (see news.py)."""
-    from extractors.news import split_articles
-
-    if doc.format != "txt" or len(ENGLISH_WORD_RE.findall(doc.text)) < MIN_NEWS_WORDS:
+def by_articles(doc: Document, head: str, kind: SourceKind) -> Edition | None:
+    if doc.format != "txt":
         return None
-    letters = sum(ch.isalpha() for ch in doc.text)
-    latin = sum(ch.isascii() and ch.isalpha() for ch in doc.text)
-    articles = split_articles(doc)
-    if not articles or latin < 0.8 * letters:
+    minimum = int(kind.recognise.get("min_words", 40))
+    if kind.lang == "en" and len(LETTERS_RE.findall(doc.text)) < minimum:
+        return None
+    if kind.lang == "zh" and len(HAN_RE.findall(doc.text)) < minimum:
+        return None
+    if _script_share(doc.text, kind.lang) < float(kind.recognise.get("share", 0.8)):
+        return None
+    articles = split_articles(doc, kind.lang)
+    if not articles:
         return None
     dates = [a.published for a in articles if a.published is not None]
-    return Edition("news", "en", None, None, max(dates, default=date.min))
+    return Edition(kind.doc_kind, kind.lang, None, None, max(dates, default=date.min))
+
+
+Recogniser = Callable[[Document, str, SourceKind], Edition | None]
+RECOGNISERS: Mapping[str, Recogniser] = {
+    "cover": by_cover,
+    "excerpt": by_excerpt,
+    "articles": by_articles,
+}
+
+
+def _method(recognise: Mapping[str, Any]) -> str:
+    method = str(recognise.get("by", ""))
+    if method not in RECOGNISERS:
+        raise UnrecognisedDocument(f"unknown recognition method {method!r}")
+    return method
 
 
 def recognise(doc: Document) -> Edition:
-    """Identify a CNNIC Statistical Report edition, an ISC annual report or English news
-    text, or raise UnrecognisedDocument."""
+    """Identify a source (a CNNIC Statistical Report edition, an ISC annual report, a report
+    excerpt, English or Chinese news) by trying the kinds in order, or raise
+    UnrecognisedDocument."""
     head = title_text(doc)
-    isc = recognise_isc(head)
-    if isc is not None:
-        return isc
-    for lang, title in (("en", CNNIC_TITLE_EN), ("zh", CNNIC_TITLE_ZH)):
-        match = title.search(head)
-        if match is None:
-            continue
-        published = find_published(head, match.end(), lang)
-        if published is None:
-            raise UnrecognisedDocument("CNNIC report title found but no publication month")
-        period_end = find_cutoff(doc.text, lang)
-        if period_end is None:
-            raise UnrecognisedDocument(
-                "CNNIC report title found but no survey cut-off date (deadline of the data)"
-            )
-        return Edition("cnnic", lang, int(match["edition"]), published, period_end)
-    news = recognise_news(doc)
-    if news is not None:
-        return news
+    for kind in all_kinds():
+        found = RECOGNISERS[_method(kind.recognise)](doc, head, kind)
+        if found is not None:
+            return found
     raise UnrecognisedDocument(
         "not a known report (no CNNIC Statistical Report or ISC annual report title at its "
-        "start, and not English news text)"
+        "start, no report excerpt heading, and not English news text or Chinese news text)"
     )

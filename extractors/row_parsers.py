@@ -17,8 +17,9 @@ from extractors.cells import (
     parse_percent,
     split_notes,
 )
+from extractors.edition import Edition
+from extractors.figures.grammar import grammar
 from extractors.provinces import province_std
-from extractors.recognise import MONTHS, Edition
 from extractors.spec import RowParser
 
 
@@ -128,10 +129,10 @@ def application_row(cells: Sequence[str]) -> dict[str, Any]:
 
 def header_periods(header: str) -> list[pd.Timestamp]:
     """Distinct month-year periods named in a header, in printed order, as month ends."""
-    months = "|".join(sorted(MONTHS, key=len, reverse=True))
+    months = "|".join(sorted(grammar("en").months, key=len, reverse=True))
     found: list[pd.Timestamp] = []
     for match in re.finditer(rf"\b({months})\.?\s*((?:19|20)\d{{2}})\b", header, re.IGNORECASE):
-        month = MONTHS[match[1].lower()]
+        month = grammar("en").months[match[1].lower()]
         period = pd.Timestamp(int(match[2]), month, 1) + pd.offsets.MonthEnd(0)
         if period not in found:
             found.append(period)

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from extractors.document import Document
-from extractors.recognise import Edition
+from extractors.edition import Edition
 
 RowParser = Callable[[Sequence[str]], Mapping[str, Any]]
 # (rows with the value columns, printed header text, edition) → tidy rows
@@ -106,7 +106,7 @@ class SectionSpec(Named):
 class TextSpec(Named):
     """Figures stated in sentences: ``facts`` reads a document's running text.
 
-    The facts (extractors.narrative.Fact) are kept one per indicator and period, the most
+    The facts (extractors.figures.facts.Fact) are kept one per indicator and period, the most
     precisely printed mention; mentions that disagree beyond their rounding are flagged.
     """
 

@@ -32,6 +32,7 @@ from cninet.process import (
     publishable,
     refused,
     run_source,
+    run_sources_batched,
     source_lines,
     source_name,
     unique_paths,
@@ -44,9 +45,9 @@ from cninet.settings import code_version
 from cninet.store import Published, publish, publish_derived, read_if_published
 from cninet.versions import changes_since_previous
 from extractors.document import Document
+from extractors.edition import Edition
 from extractors.extract import SectionResult, run_section
 from extractors.layout import Line
-from extractors.recognise import Edition
 from extractors.spec import Section
 from schemas.validate import Validated
 
@@ -144,6 +145,30 @@ def current_run_id() -> str:
     return str(run_id) if run_id else time.strftime("local-%Y%m%dT%H%M%S")
 
 
+# A text source this small (a news file) is read with the others in one batch task, not in a
+# sub-flow of its own: a folder of 1,000 articles is one run whose Prefect overhead does not
+# grow per file. Reports (PDFs, long text dumps) keep a sub-flow with a task per section.
+BATCH_TEXT_BYTES = 64 * 1024
+
+
+def batched(path: Path) -> bool:
+    return path.suffix.lower() == ".txt" and path.stat().st_size <= BATCH_TEXT_BYTES
+
+
+@task(cache_policy=NO_CACHE, task_run_name="extract-{count}-texts")
+def extract_texts_task(
+    paths: list[Path],
+    run_id: str,
+    sections: frozenset[str] | None,
+    only_edition: int | None,
+    count: int,
+    names: list[str],
+) -> list[SourceOutcome]:
+    """Many small text sources in one task: the plain steps for each, no sub-flow, each
+    dataset validated once for all of them."""
+    return run_sources_batched(paths, run_id, sections, only_edition, names)
+
+
 @flow(name="process-sources", log_prints=False)
 def process_sources(
     paths: list[Path],
@@ -165,16 +190,29 @@ def process_sources(
     with run_lock(curated):
         known = processed(curated)
         outcomes: list[SourceOutcome] = []
+        batch: list[tuple[Path, str]] = []  # small texts, read in one task
+        queued: list[SourceOutcome] = []  # the batched texts, by content, for duplicate checks
         for path in chosen:
             check_stop()
             name = source_name(path, raw)
             outcome = refused(path, name, allow_symlinks) or duplicate_of(
-                path, known, outcomes, name
+                path, known, [*outcomes, *queued], name
             )
+            if outcome is None and batched(path):
+                queued.append(SourceOutcome(name, "queued", "", file_sha256(path)))
+                batch.append((path, name))
+                continue
             if outcome is None:
                 outcome = extract_source(path, run_id, sections, only_edition, name)
             outcomes.append(outcome)
             hook.advance(f"read {path.name}")
+        if batch:
+            paths_, names = [p for p, _ in batch], [n for _, n in batch]
+            outcomes += extract_texts_task(
+                paths_, run_id, sections, only_edition, len(batch), names
+            )
+            for path, _ in batch:
+                hook.advance(f"read {path.name}")
         check_stop()
         return finish_run(curated, run_id, outcomes, startup)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from extractors.narrative import resolution
+from extractors.figures.facts import resolution
 from schemas import NATURAL_KEYS
 from schemas.validate import Flag, Validated, add_flags, make_flag, row_at
 

@@ -192,11 +192,13 @@ def test_vocabulary_additions_are_new_and_well_formed() -> None:
     header, added = _read_csv(CORPUS / "vocabulary_additions.csv")
     assert header == VOCAB_COLUMNS
     _, base = _read_csv(ROOT / "extractors" / "data" / "indicators.csv")
-    base_ids = {r["indicator_id"] for r in base}
+    base_rows = {r["indicator_id"]: r for r in base}
     base_units = {r["base_unit"] for r in base}
     for r in added:
         assert re.fullmatch(r"[a-z][a-z0-9_]*", r["indicator_id"]), r["indicator_id"]
-        assert r["indicator_id"] not in base_ids, f"{r['indicator_id']} already exists"
+        # new, or merged into the vocabulary exactly as proposed
+        merged = base_rows.get(r["indicator_id"])
+        assert merged is None or merged == r, f"{r['indicator_id']} exists with other values"
         assert r["base_unit"] in base_units, r["base_unit"]
         assert r["name_en"] and r["name_zh"] and r["description"]
     used = {

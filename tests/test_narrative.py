@@ -32,22 +32,14 @@ import pandas as pd
 import pytest
 
 from extractors.document import Document, load_document, parse_document
-from extractors.narrative import (
-    RULES,
-    UNMATCHED_RULE,
-    Fact,
-    ListRule,
-    RatioRule,
-    Rule,
-    clean_line,
-    consolidate,
-    extract_facts,
-    footnote_date,
-    opening_date,
-    parse_figure,
-    postfix_date,
-)
-from extractors.recognise import Edition, recognise
+from extractors.edition import Edition
+from extractors.figures.dates import footnote_date, opening_date, postfix_date
+from extractors.figures.facts import Fact, consolidate
+from extractors.figures.numbers import parse_figure
+from extractors.kinds import source_kind
+from extractors.readers.report_body import clean_line
+from extractors.readers.report_body import report_facts as extract_facts
+from extractors.recognise import recognise
 from extractors.vocabulary import base_units, load_vocabulary, read_vocabulary_text
 from tests.conftest import GOLDEN, REPORTS
 
@@ -457,17 +449,12 @@ def test_golden_ids_are_in_the_vocabulary(golden: dict[Key, GoldenRow]) -> None:
 
 def test_rules_are_declarative_and_name_known_ids() -> None:
     units = base_units()
-    for rule in (*RULES, UNMATCHED_RULE):
+    for rule in source_kind("cnnic_en").rules:
         # located by words, never by this edition's dates or values
-        assert not re.search(r"20\d\d|\d+\.\d+", rule.pattern), rule.name
-        assert all(anchor == anchor.lower() for anchor in rule.anchors), rule.name
-        ids: list[str] = []
-        if isinstance(rule, Rule):
-            ids = [template for _, template in rule.slots]
-        elif isinstance(rule, ListRule):
-            ids = [template for _, template in rule.items]
-        elif isinstance(rule, RatioRule):
-            ids = [rule.first, rule.second]
+        assert not re.search(r"20\d\d|\d+\.\d+", rule.pattern), rule.id
+        assert all(anchor == anchor.lower() for anchor in rule.anchors), rule.id
+        ids = [template for _, template, _ in rule.slots] + [i for _, i in rule.items]
+        ids += [change for _, _, change in rule.slots if change]
         for indicator in ids:
             if indicator and "{" not in indicator:
-                assert indicator in units, (rule.name, indicator)
+                assert indicator in units, (rule.id, indicator)

@@ -1,13 +1,13 @@
 """The ISC annual report (中国互联网发展报告): KPI cards and sentence figures → indicators."""
 
-from extractors.isc import extract_isc_facts
+from extractors.readers.isc_report import isc_facts
 from extractors.spec import TextSpec
 
 SPEC = TextSpec(
     id="isc_text",
     dataset="indicators",
     chapter="text",
-    facts=extract_isc_facts,
+    facts=isc_facts,
     source_kind="isc",
     doc_kind="isc",
     lang="zh",

@@ -4,12 +4,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from extractors.document import Document
-from extractors.news import split_articles
-from extractors.recognise import Edition
+from extractors.edition import Edition
+from extractors.readers.news import split_articles
 from extractors.spec import RecordsSpec
 
 
 def article_records(doc: Document, edition: Edition) -> list[Mapping[str, Any]]:
+    """One record per article of the file (the edition's language picks the splitter)."""
     return [
         {
             "article_id": article.article_id,
@@ -23,7 +24,7 @@ def article_records(doc: Document, edition: Edition) -> list[Mapping[str, Any]]:
             "line": article.first_line,
             "raw": article.title or "",
         }
-        for article in split_articles(doc)
+        for article in split_articles(doc, edition.lang)
     ]
 
 
