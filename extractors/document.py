@@ -65,6 +65,12 @@ def looks_truncated(data: bytes) -> bool:
     return data.startswith(b"%PDF") and b"%%EOF" not in data[-1024:]
 
 
+def has_no_page_objects(data: bytes) -> bool:
+    """A PDF that declares no page object at all (``/Type /Page``, not ``/Pages``): decided
+    from the file itself, since PDFium's last-error code for it is not reliable."""
+    return data.startswith(b"%PDF") and re.search(rb"/Type\s*/Page(?![s\w])", data) is None
+
+
 def pdf_page_texts(path: str, data: bytes) -> tuple[str, ...]:
     """Plain text of every page via PDFium (fast); raises DocumentError on unreadable PDFs,
     naming the page PDFium could not load."""
@@ -76,7 +82,7 @@ def pdf_page_texts(path: str, data: bytes) -> tuple[str, ...]:
             raise DocumentError(path, "encrypted PDF (password required)") from exc
         if looks_truncated(data):
             raise DocumentError(path, "truncated PDF (no end-of-file marker; cut short?)") from exc
-        if "success" in reason.lower():  # PDFium loads nothing but reports no error
+        if has_no_page_objects(data) or "success" in reason.lower():
             raise DocumentError(path, "PDF has no pages (empty or missing page tree)") from exc
         raise DocumentError(path, f"not a readable PDF ({reason})") from exc
     try:
