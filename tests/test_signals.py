@@ -87,7 +87,11 @@ def test_a_signal_stops_the_run_before_publishing(
     sig: signal.Signals, template: Path, workdir: Path
 ) -> None:
     store = copy_template(template, workdir)
-    shutil.copy(REPORT_PDF, workdir / "raw" / REPORT_PDF.name)
+    # several distinct copies of the edition (a comment after %%EOF changes the bytes, not the
+    # content), so reading lasts well past the moment the signal is sent even on a busy machine
+    data = REPORT_PDF.read_bytes()
+    for n in range(6):
+        (workdir / "raw" / f"copy-{n}-{REPORT_PDF.name}").write_bytes(data + b"%% copy %d\n" % n)
     before = versions(store)
     run = start_run(workdir)
     seen: dict[int, float] = {}
