@@ -20,7 +20,7 @@ from cninet.guard import (
     check_stop,
     source_refusal,
 )
-from cninet.registry import Processed, file_sha256
+from cninet.registry import FAILED, Processed, file_sha256
 from cninet.settings import code_version
 from cninet.store import Published, TableUnreadable, open_table, to_pandas
 from extractors.document import Document, DocumentError, load_document
@@ -290,12 +290,53 @@ def new_sources(paths: Sequence[Path], known: Mapping[str, str]) -> list[Path]:
     return fresh
 
 
-def processed_sources(outcomes: Sequence[SourceOutcome]) -> list[Processed]:
+def processed_sources(
+    outcomes: Sequence[SourceOutcome], failed: Mapping[str, str] | None = None
+) -> list[Processed]:
+    """The registry rows of a run's extracted sources: processed, or failed (sha256 → why)
+    for those whose rows did not all publish."""
+    failed = failed or {}
     return [
         Processed(o.sha256, o.path, o.edition.kind, o.edition.edition, "")
+        if o.sha256 not in failed
+        else Processed(
+            o.sha256, o.path, o.edition.kind, o.edition.edition, "", FAILED, failed[o.sha256]
+        )
         for o in outcomes
         if o.status == "extracted" and o.edition is not None
     ]
+
+
+PART_WAY = "run"  # the key of an unexpected error part-way through publishing
+
+
+def failure_line(dataset: str, cause: str, landed: int) -> str:
+    """One line for a table that was not published (or for an error part-way)."""
+    if dataset == PART_WAY:
+        return f"run stopped part-way after {landed} table(s) were published: {cause}"
+    return f"{dataset}: not published ({cause})"
+
+
+def failed_sources(
+    outcomes: Sequence[SourceOutcome], failed: Mapping[str, str]
+) -> tuple[list[SourceOutcome], dict[str, str]]:
+    """The outcomes with the reason each extracted source failed (a table it fed was not
+    published, or the run stopped part-way), and sha256 → that reason for the registry."""
+    out, why = [], {}
+    for outcome in outcomes:
+        lost = [d for d in outcome.validated if d in failed]
+        if PART_WAY in failed and outcome.status == "extracted":
+            lost = [PART_WAY]
+        if outcome.status != "extracted" or not lost:
+            out.append(outcome)
+            continue
+        reason = "; ".join(failure_line(d, failed[d], 0) for d in lost if d != PART_WAY) or (
+            f"run stopped part-way ({failed[PART_WAY]})"
+        )
+        reason += "; recorded as failed: the next scan reads it again"
+        why[outcome.sha256] = reason
+        out.append(replace(outcome, reason=reason))
+    return out, why
 
 
 def load_error(error: DocumentError) -> SourceOutcome:

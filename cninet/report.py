@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cninet.settings import REPORTS_DIR, code_version
 
 if TYPE_CHECKING:
-    from cninet.process import RunResult
+    from cninet.process import RunResult, SourceOutcome
 
 
 def md(text: object) -> str:
@@ -21,8 +22,16 @@ def location(page: int | None, line: int | None) -> str:
     return f"p. {page}" if page is not None else f"line {line}" if line is not None else ""
 
 
-def render_report(result: RunResult) -> str:
-    """Markdown text of the report (pure)."""
+def shown_status(source: SourceOutcome) -> str:
+    """A source's status as the report shows it: an extracted source with a reason is one
+    whose rows did not all publish (recorded as failed, read again by the next scan)."""
+    return "failed" if source.status == "extracted" and source.reason else source.status
+
+
+def render_report(result: RunResult, changes: Mapping[str, str] | None = None) -> str:
+    """Markdown text of the report (pure). ``changes``: dataset → change against the previous
+    version, in words."""
+    changes = changes or {}
     out = [
         f"# cninet quality report — run {result.run_id}",
         "",
@@ -35,15 +44,17 @@ def render_report(result: RunResult) -> str:
     ]
     for source in result.sources:
         edition = source.edition
+        status = shown_status(source)
         out.append(
-            f"| {md(source.path)} | {source.status} | {edition.edition if edition else ''} | "
+            f"| {md(source.path)} | {status} | {edition.edition if edition else ''} | "
             f"{edition.published.strftime('%Y-%m') if edition and edition.published else ''} | "
             f"{edition.period_end if edition else ''} | {md(source.reason)} |"
         )
-    out += ["", "## Datasets published", "", "| dataset | rows | Delta version | new commit |"]
-    out.append("|---|---|---|---|")
+    out += ["", "## Datasets published", ""]
+    out += ["| dataset | rows | Delta version | new commit | change |", "|---|---|---|---|---|"]
     for item in result.published:
-        out.append(f"| {item.dataset} | {item.rows} | {item.version} | {item.changed} |")
+        change = md(changes.get(item.dataset, ""))
+        out.append(f"| {item.dataset} | {item.rows} | {item.version} | {item.changed} | {change} |")
     out += ["", f"## Source errata flagged ({len(result.flags)})", ""]
     if result.flags:
         out += [
@@ -59,6 +70,8 @@ def render_report(result: RunResult) -> str:
         out.append("None.")
     out += ["", f"## Reconciliation conflicts between publications ({len(result.conflicts)})", ""]
     out += [f"- {md(line)}" for line in result.conflicts] or ["None."]
+    out += ["", f"## Not written ({len(result.write_failures)})", ""]
+    out += [f"- {md(line)}" for line in result.write_failures] or ["None."]
     out += ["", f"## Structural failures ({len(result.structural)})", ""]
     out += [f"- {md(line)}" for line in result.structural] or ["None."]
     return "\n".join(out) + "\n"
@@ -77,7 +90,7 @@ def write_report(curated: Path, result: RunResult, changes: dict[str, str] | Non
 
     folder = curated / REPORTS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    write_text(folder / f"{result.run_id}.md", render_report(result))
+    write_text(folder / f"{result.run_id}.md", render_report(result, changes))
     html = folder / f"{result.run_id}.html"
     write_text(html, render_html(result, changes or {}))
     return html

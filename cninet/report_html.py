@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from typing import TYPE_CHECKING
 
-from cninet.report import location
+from cninet.report import location, shown_status
 from cninet.settings import code_version
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def render_html(result: RunResult, changes: dict[str, str]) -> str:
     sources = [
         (
             s.path,
-            s.status,
+            shown_status(s),
             s.edition.kind if s.edition else "",
             s.edition.edition if s.edition and s.edition.edition is not None else "",
             s.edition.period_end if s.edition else "",
@@ -71,6 +71,12 @@ def render_html(result: RunResult, changes: dict[str, str]) -> str:
         f"<h2>Conflicts between publications ({len(result.conflicts)})</h2>",
         table(["indicator, period and values"], [(c,) for c in result.conflicts], "conflict")
         if result.conflicts
+        else "<p>None.</p>",
+        f"<h2>Not written ({len(result.write_failures)})</h2>",
+        "<ul>"
+        + "".join(f"<li class='structural'>{escape(s)}</li>" for s in result.write_failures)
+        + "</ul>"
+        if result.write_failures
         else "<p>None.</p>",
         f"<h2>Structural failures ({len(result.structural)})</h2>",
         "<ul>"

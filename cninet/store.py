@@ -23,6 +23,10 @@ from schemas.provenance import LIST_COLUMNS, Provenance
 VOLATILE_COLUMNS = ("run_id",)
 PARTITION_COLUMNS = ["edition"]
 DATE_COLUMNS = frozenset({"period_end", "published"})
+# Every table is created with Delta's change data feed on: `diff` and the quality report read
+# what a commit changed from it instead of comparing whole versions.
+CDF_PROPERTY = "delta.enableChangeDataFeed"
+TABLE_CONFIGURATION = {CDF_PROPERTY: "true"}
 
 
 class TableUnreadable(Exception):
@@ -203,7 +207,12 @@ def publish(
     path = str(table_path(curated, dataset))
     if table is None:
         write_deltalake(
-            path, data, mode="append", partition_by=PARTITION_COLUMNS, commit_properties=properties
+            path,
+            data,
+            mode="append",
+            partition_by=PARTITION_COLUMNS,
+            configuration=TABLE_CONFIGURATION,
+            commit_properties=properties,
         )
     else:
         write_deltalake(
@@ -238,6 +247,7 @@ def publish_derived(
         str(table_path(curated, dataset)),
         to_arrow(dataset, frame),
         mode="overwrite",
+        configuration=TABLE_CONFIGURATION if table is None else None,
         commit_properties=CommitProperties(custom_metadata=dict(metadata)),
     )
     return Published(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,8 +11,27 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+from deltalake import DeltaTable
 
-from cninet.store import VOLATILE_COLUMNS, Published, cell_text, history, open_table, read, row_key
+from cninet.faults import write_cause
+from cninet.store import (
+    CDF_PROPERTY,
+    VOLATILE_COLUMNS,
+    Published,
+    TableUnreadable,
+    arrow_of,
+    cell_text,
+    column_order,
+    history,
+    open_table,
+    read,
+    row_key,
+)
+
+SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
+CHANGE_FEED = "Delta's change data feed"
+WHOLE_VERSIONS = "both versions read whole"
 
 
 @dataclass(frozen=True)
@@ -56,38 +76,185 @@ def versions(curated: Path, dataset: str) -> list[VersionInfo]:
 
 @dataclass(frozen=True)
 class Diff:
-    """Rows added / removed and cells changed between two versions, by natural key."""
+    """Rows added / removed and cells changed between two versions, by natural key.
+
+    ``repeated``: the keys (as text) that more than one changed row shares on one side; such
+    rows cannot be paired, so they are listed as added/removed, never compared cell by cell.
+    ``via``: how the rows were found (Delta's change data feed, or both versions whole)."""
 
     key: tuple[str, ...]
     added: pd.DataFrame
     removed: pd.DataFrame
     changed: pd.DataFrame  # key columns + column, before, after
+    repeated: tuple[str, ...] = ()
+    via: str = CHANGE_FEED
 
 
-def keyed(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
-    text = frame.map(cell_text) if not frame.empty else frame
-    return text.set_index(key, drop=False) if not text.empty else text
+def content(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The rows reduced to ``columns`` as canonical text (no volatile columns)."""
+    if frame.empty:
+        return pd.DataFrame(columns=list(columns), dtype=object)
+    return pd.DataFrame({c: [cell_text(v) for v in frame[c]] for c in columns}, dtype=object)
+
+
+def without_common(old: pd.DataFrame, new: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both sides less the rows present on both (as multisets: a row twice on one side and
+    once on the other is left once)."""
+    columns = list(old.columns)
+    if old.empty or new.empty:
+        return old, new
+    left = old.assign(_n=old.groupby(columns, sort=False).cumcount())
+    right = new.assign(_n=new.groupby(columns, sort=False).cumcount())
+    merged = left.merge(right, on=[*columns, "_n"], how="outer", indicator=True)
+    only = merged["_merge"]
+    return (
+        merged.loc[only == "left_only", columns].reset_index(drop=True),
+        merged.loc[only == "right_only", columns].reset_index(drop=True),
+    )
+
+
+def key_text(row: Sequence[str]) -> str:
+    """A key as one line; a sha256 shortened to its first 12 digits."""
+    return " / ".join(SHA256.sub(lambda m: m.group(0)[:12], value) for value in row)
+
+
+def key_tuples(frame: pd.DataFrame, key: list[str]) -> pd.Series:
+    return pd.Series(list(frame[key].itertuples(index=False, name=None)), index=frame.index)
+
+
+def repeated_keys(frame: pd.DataFrame, key: list[str]) -> set[tuple[str, ...]]:
+    """The keys more than one row of ``frame`` shares."""
+    if frame.empty:
+        return set()
+    keys = key_tuples(frame, key)
+    return set(keys[keys.duplicated(keep=False)])
+
+
+def paired(
+    old: pd.DataFrame, new: pd.DataFrame, key: list[str], repeats: set[tuple[str, ...]]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
+    """Added, removed, changed cells and repeated keys from the rows that differ. A row whose
+    key repeats (in ``repeats``, the keys either version holds twice, or among these rows)
+    is not paired: it is added or removed."""
+    repeats = repeats | repeated_keys(old, key) | repeated_keys(new, key)
+    repeats_old = key_tuples(old, key).isin(repeats) if not old.empty else old.index == 0
+    repeats_new = key_tuples(new, key).isin(repeats) if not new.empty else new.index == 0
+    repeated = sorted(
+        {key_text(r) for r in old.loc[repeats_old, key].itertuples(index=False)}
+        | {key_text(r) for r in new.loc[repeats_new, key].itertuples(index=False)}
+    )
+    single_old, single_new = old[~repeats_old], new[~repeats_new]
+    both = single_old.merge(single_new, on=key, how="inner", suffixes=("__old", "__new"))
+    matched = both[key]
+    in_both_old = single_old.merge(matched, on=key, how="left", indicator=True)["_merge"]
+    in_both_new = single_new.merge(matched, on=key, how="left", indicator=True)["_merge"]
+    removed = pd.concat(
+        [single_old[(in_both_old == "left_only").to_numpy()], old[repeats_old]]
+    ).reset_index(drop=True)
+    added = pd.concat(
+        [single_new[(in_both_new == "left_only").to_numpy()], new[repeats_new]]
+    ).reset_index(drop=True)
+    cells = []
+    for column in (c for c in old.columns if c not in key):
+        before, after = both[f"{column}__old"], both[f"{column}__new"]
+        differs = before != after
+        if differs.any():
+            part = both.loc[differs, key].copy()
+            part["column"], part["before"], part["after"] = column, before[differs], after[differs]
+            cells.append(part)
+    columns = [*key, "column", "before", "after"]
+    changed = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=columns)
+    return added, removed, changed.sort_values(key, kind="stable")[columns], tuple(repeated)
+
+
+def change_feed(
+    table: DeltaTable, dataset: str, first: int, last: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows commits ``first``..``last`` deleted and inserted, from Delta's change data
+    feed (only the files those commits touched are read)."""
+    try:
+        frame = pa.table(
+            table.load_cdf(starting_version=first, ending_version=last).read_all()
+        ).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    except Exception as exc:
+        raise TableUnreadable(dataset, write_cause(exc)) from None
+    kind = frame["_change_type"]
+    gone = frame[kind.isin(["delete", "update_preimage"])]
+    came = frame[kind.isin(["insert", "update_postimage"])]
+    return gone, came
+
+
+def feeds_changes(table: DeltaTable) -> bool:
+    return table.metadata().configuration.get(CDF_PROPERTY) == "true"
+
+
+def version_repeats(
+    curated: Path,
+    dataset: str,
+    key: list[str],
+    versions: tuple[int, int],
+    gone: pd.DataFrame,
+    came: pd.DataFrame,
+) -> set[tuple[str, ...]]:
+    """The keys either version holds more than once, among the sources whose rows changed
+    (the key columns of those sources only are read)."""
+    if gone.empty and came.empty:
+        return set()
+    paths = sorted(set(gone.get("source_path", [])) | set(came.get("source_path", [])))
+    filters = [("source_path", "in", paths)] if "source_path" in key else None
+    out: set[tuple[str, ...]] = set()
+    for version in versions:
+        table = open_table(curated, dataset, version)
+        assert table is not None
+        rows = arrow_of(dataset, table, columns=key, filters=filters).to_pandas()
+        out |= repeated_keys(content(rows, key), key)
+    return out
+
+
+def diff_key(dataset: str) -> list[str]:
+    """Rows pair by source path and natural key (a corrected file at the same path replaces
+    its rows, so what it corrected shows as changed cells); derived datasets by natural key."""
+    return ["source_path" if c == "source_sha256" else c for c in row_key(dataset)]
+
+
+# Not compared: the run id changes every run, the sha256 with every corrected file.
+IGNORED_COLUMNS = (*VOLATILE_COLUMNS, "source_sha256")
 
 
 def diff(curated: Path, dataset: str, before: int, after: int | None = None) -> Diff:
-    """What changed in ``dataset`` from version ``before`` to ``after`` (default latest)."""
-    key = row_key(dataset)
-    old = keyed(read(curated, dataset, before), key)
-    new = keyed(read(curated, dataset, after), key)
-    added = new.loc[~new.index.isin(old.index)].reset_index(drop=True)
-    removed = old.loc[~old.index.isin(new.index)].reset_index(drop=True)
-    common = old.index.intersection(new.index)
-    compared = [c for c in new.columns if c in old.columns and c not in VOLATILE_COLUMNS]
-    changes: list[dict[str, str]] = []
-    for index in common:
-        before_row, after_row = old.loc[index], new.loc[index]
-        for column in compared:
-            if before_row[column] != after_row[column]:
-                change = {k: str(before_row[k]) for k in key}
-                change.update(column=column, before=before_row[column], after=after_row[column])
-                changes.append(change)
-    columns = [*key, "column", "before", "after"]
-    return Diff(tuple(key), added, removed, pd.DataFrame(changes, columns=columns))
+    """What changed in ``dataset`` from version ``before`` to ``after`` (default latest).
+
+    Tables written with the change data feed on are diffed from it, reading only the changed
+    rows; older tables compare both versions whole. Rows are paired by ``diff_key``."""
+    key = diff_key(dataset)
+    latest = open_table(curated, dataset)
+    if latest is None:
+        raise FileNotFoundError(f"no published table for {dataset} under {curated}")
+    after = latest.version() if after is None else after
+    low, high = sorted((before, after))
+    start = open_table(curated, dataset, low)
+    open_table(curated, dataset, high)  # names a missing version
+    assert start is not None
+    if low == high:
+        old = new = pd.DataFrame()
+        via = CHANGE_FEED
+    elif feeds_changes(start):
+        old, new = change_feed(latest, dataset, low + 1, high)
+        via = CHANGE_FEED
+    else:
+        old, new = read(curated, dataset, low), read(curated, dataset, high)
+        via = WHOLE_VERSIONS
+    if before > after:
+        old, new = new, old
+    columns = [c for c in column_order(dataset) if c not in IGNORED_COLUMNS]
+    columns = [c for c in columns if c in old.columns and c in new.columns] or columns
+    gone, came = without_common(content(old, columns), content(new, columns))
+    if via == WHOLE_VERSIONS:
+        repeats = repeated_keys(content(old, key), key) | repeated_keys(content(new, key), key)
+    else:
+        repeats = version_repeats(curated, dataset, key, (low, high), gone, came)
+    added, removed, changed, repeated = paired(gone, came, key, repeats)
+    return Diff(tuple(key), added, removed, changed, repeated, via)
 
 
 def changes_since_previous(curated: Path, published: Sequence[Published]) -> dict[str, str]:

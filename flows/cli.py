@@ -448,20 +448,26 @@ def diff(
     settings: Context = ctx.obj
     check_dataset(dataset)
     change = or_fail(lambda: compute(settings.curated, dataset, from_version, to_version))
-    label = [c for c in change.key if c != "source_sha256"]
     out.print(
         plain(
             f"{dataset}: {len(change.added)} rows added, {len(change.removed)} removed, "
-            f"{len(change.changed)} cells changed"
+            f"{len(change.changed)} cells changed (rows found from {change.via})"
         )
     )
+    if change.repeated:
+        shown = "; ".join(change.repeated[:3]) + ("; …" if len(change.repeated) > 3 else "")
+        out.print(
+            plain(
+                f"note: {len(change.repeated)} key(s) of ({', '.join(change.key)}) repeat among "
+                f"the changed rows ({shown}): those rows are listed as added/removed, not "
+                "compared cell by cell"
+            )
+        )
     for title, frame in (("added", change.added), ("removed", change.removed)):
         if not frame.empty:
-            where = ["source_path"] if "source_path" in frame.columns else []
-            out.print(rich_table(f"{title} rows", frame[[*where, *label]]))
+            out.print(rich_table(f"{title} rows", frame[list(change.key)]))
     if not change.changed.empty:
-        cells = change.changed.drop(columns=["source_sha256"], errors="ignore")
-        out.print(rich_table("changed cells", cells))
+        out.print(rich_table("changed cells", change.changed))
 
 
 @app.command()

@@ -344,7 +344,11 @@ def test_a_read_only_table_is_named_and_the_others_publish(
     assert editions_of(store, "ipv4_by_org") == [54, 55]
     assert editions_of(store, "ipv6_by_org") == [54, 55, 56]
     registry = DeltaTable(str(store / "_sources")).to_pandas()
-    assert "cnnic-56-en.txt" not in set(registry["source_path"])  # read again next time
+    attempt = registry[registry["source_path"] == "cnnic-56-en.txt"]
+    assert attempt["status"].tolist() == ["failed"]  # not processed: read again next time
+    assert attempt["reason"].iloc[0].startswith(
+        "ipv4_by_org: not published (Read-only file system)"
+    )
 
 
 def test_no_op_requests_exit_2(store: Path, workdir: Path) -> None:
