@@ -137,8 +137,13 @@ def paired(
     key repeats (in ``repeats``, the keys either version holds twice, or among these rows)
     is not paired: it is added or removed."""
     repeats = repeats | repeated_keys(old, key) | repeated_keys(new, key)
-    repeats_old = key_tuples(old, key).isin(repeats) if not old.empty else old.index == 0
-    repeats_new = key_tuples(new, key).isin(repeats) if not new.empty else new.index == 0
+    columns = [*key, "column", "before", "after"]
+    if old.empty or new.empty:  # only rows added (a new source) or only removed: no pairing
+        side = new if old.empty else old
+        shown = sorted({key_text(k) for k in key_tuples(side, key) if k in repeats})
+        return new, old, pd.DataFrame(columns=columns), tuple(shown)
+    repeats_old = key_tuples(old, key).isin(repeats)
+    repeats_new = key_tuples(new, key).isin(repeats)
     repeated = sorted(
         {key_text(r) for r in old.loc[repeats_old, key].itertuples(index=False)}
         | {key_text(r) for r in new.loc[repeats_new, key].itertuples(index=False)}
@@ -162,7 +167,6 @@ def paired(
             part = both.loc[differs, key].copy()
             part["column"], part["before"], part["after"] = column, before[differs], after[differs]
             cells.append(part)
-    columns = [*key, "column", "before", "after"]
     changed = pd.concat(cells, ignore_index=True) if cells else pd.DataFrame(columns=columns)
     return added, removed, changed.sort_values(key, kind="stable")[columns], tuple(repeated)
 
@@ -221,11 +225,14 @@ def diff_key(dataset: str) -> list[str]:
 IGNORED_COLUMNS = (*VOLATILE_COLUMNS, "source_sha256")
 
 
-def diff(curated: Path, dataset: str, before: int, after: int | None = None) -> Diff:
+def diff(
+    curated: Path, dataset: str, before: int, after: int | None = None, whole: bool = False
+) -> Diff:
     """What changed in ``dataset`` from version ``before`` to ``after`` (default latest).
 
     Tables written with the change data feed on are diffed from it, reading only the changed
-    rows; older tables compare both versions whole. Rows are paired by ``diff_key``."""
+    rows; older tables (or ``whole``) compare both versions whole. Rows are paired by
+    ``diff_key``."""
     key = diff_key(dataset)
     latest = open_table(curated, dataset)
     if latest is None:
@@ -238,7 +245,7 @@ def diff(curated: Path, dataset: str, before: int, after: int | None = None) -> 
     if low == high:
         old = new = pd.DataFrame()
         via = CHANGE_FEED
-    elif feeds_changes(start):
+    elif not whole and feeds_changes(start):
         old, new = change_feed(latest, dataset, low + 1, high)
         via = CHANGE_FEED
     else:
@@ -257,8 +264,11 @@ def diff(curated: Path, dataset: str, before: int, after: int | None = None) -> 
     return Diff(tuple(key), added, removed, changed, repeated, via)
 
 
-def changes_since_previous(curated: Path, published: Sequence[Published]) -> dict[str, str]:
-    """For each dataset this run committed to, what changed against its previous version."""
+def changes_since_previous(
+    curated: Path, published: Sequence[Published], whole: bool = False
+) -> dict[str, str]:
+    """For each dataset this run committed to, what changed against its previous version
+    (from the commit's change data feed; ``whole``: both versions read whole)."""
     out: dict[str, str] = {}
     for item in published:
         if not item.changed:
@@ -266,7 +276,7 @@ def changes_since_previous(curated: Path, published: Sequence[Published]) -> dic
         elif item.version == 0:
             out[item.dataset] = f"first version ({item.rows} rows)"
         else:
-            change = diff(curated, item.dataset, item.version - 1, item.version)
+            change = diff(curated, item.dataset, item.version - 1, item.version, whole)
             out[item.dataset] = (
                 f"{len(change.added)} rows added, {len(change.removed)} removed, "
                 f"{len(change.changed)} cells changed since version {item.version - 1}"

@@ -528,8 +528,10 @@ def export(
         list[str] | None, typer.Option("--dataset", help="Only these datasets (repeatable).")
     ] = None,
 ) -> None:
-    """Write one <dataset>.<format> file per curated dataset (all columns). CSV text cells
-    that a spreadsheet would run as a formula are neutralised; Parquet keeps the raw text. A
+    """Write the package <out>/<format>/: one <dataset>.<format> file per curated dataset (all
+    columns) and a datapackage.json describing them (Frictionless Data Package). CSV text
+    cells that a spreadsheet would run as a formula are neutralised; Parquet keeps the raw
+    text. --version N exports each dataset that has a version N and names the others. A
     damaged table is named and skipped; the others are written (exit 1)."""
     from cninet.export import ExportIncomplete
     from cninet.export import export as write
@@ -542,14 +544,18 @@ def export(
     if unknown:
         raise fail(f"unknown dataset(s): {', '.join(unknown)} (known: {', '.join(DATASETS)})", 2)
     failures: list[str] = []
+    left_out: list[str] = []
     try:
-        written = write(settings.curated, out_dir, names, fmt, version)
+        exported = write(settings.curated, out_dir, names, fmt, version)
+        written, left_out = exported.written, exported.without_version
     except ExportIncomplete as exc:
         written, failures = exc.written, exc.failures
     except (ValueError, FileNotFoundError, KeyError) as exc:
         raise fail(str(exc).strip("'\"")) from None
     for path in written:
         out.print(plain(path))
+    for line in left_out:
+        err.print(plain(f"left out: {line}"), soft_wrap=True)
     for line in failures:
         say_error(line)
     if failures:

@@ -273,7 +273,7 @@ def test_a_cut_delta_log_breaks_only_its_table(store: Path, workdir: Path) -> No
     assert one_error_line(err).startswith("error: table ipv4_by_org cannot be read (")
     written = {Path(line).stem for line in out.split()}
     assert "ipv4_by_org" not in written and "ipv6_by_org" in written
-    assert len(pd.read_csv(workdir / "out" / "ipv6_by_org.csv")) == 16  # both editions
+    assert len(pd.read_csv(workdir / "out" / "csv" / "ipv6_by_org.csv")) == 16  # both editions
     code, _, err = cli("versions", "ipv6_by_org")
     assert code == 0, err
 
@@ -346,8 +346,8 @@ def test_a_read_only_table_is_named_and_the_others_publish(
     registry = DeltaTable(str(store / "_sources")).to_pandas()
     attempt = registry[registry["source_path"] == "cnnic-56-en.txt"]
     assert attempt["status"].tolist() == ["failed"]  # not processed: read again next time
-    assert attempt["reason"].iloc[0].startswith(
-        "ipv4_by_org: not published (Read-only file system)"
+    assert (
+        attempt["reason"].iloc[0].startswith("ipv4_by_org: not published (Read-only file system)")
     )
 
 

@@ -107,16 +107,16 @@ def test_cli_run_summary_and_export(raw: Path, workdir: Path) -> None:
     code, out, err = cli("--curated", "cur", "export", "--format", "csv", "--out", "export")
     assert code == 0, err
     for dataset in CNNIC_DATASETS:
-        frame = pd.read_csv(workdir / "export" / f"{dataset}.csv")
+        frame = pd.read_csv(workdir / "export" / "csv" / f"{dataset}.csv")
         assert len(frame) == 2 * ROWS[dataset]
         assert set(frame.columns) == set(DATASETS[dataset].to_schema().columns)
-    org = pd.read_csv(workdir / "export" / "ipv4_by_org.csv")
+    org = pd.read_csv(workdir / "export" / "csv" / "ipv4_by_org.csv")
     cernet = org[org["organization"] == "China Education and Research Network"]
     assert cernet["addresses"].tolist() == [16649984, 16649984]
     assert cernet["quality_flags"].tolist() == ['["erratum_equivalence"]'] * 2
 
     code, _, err = cli("--curated", "cur", "export", "--out", "old", "--version", "7")
-    assert code == 1 and "version 7" in err
+    assert code == 1 and "no dataset has version 7" in err
 
 
 def test_unknown_pdf_named_explicitly_is_rejected_and_nothing_published(workdir: Path) -> None:
