@@ -64,8 +64,12 @@ def registry_rows(curated: Path) -> list[dict[str, Any]]:
     names = set(table.schema().to_arrow().names)
     wanted: list[str] = ["source_sha256", "source_path", "status", "reason"]
     columns = [c for c in wanted if c in names]
-    rows = table.to_pyarrow_table(columns=columns).to_pylist()
-    return [{"status": PROCESSED, "reason": "", **row} for row in rows]
+    return [with_status(row) for row in table.to_pyarrow_table(columns=columns).to_pylist()]
+
+
+def with_status(row: dict[str, Any]) -> dict[str, Any]:
+    """A registry row with ``status``/``reason`` (absent or null in older rows: processed)."""
+    return {**row, "status": row.get("status") or PROCESSED, "reason": row.get("reason") or ""}
 
 
 def processed(curated: Path) -> dict[str, str]:
@@ -89,22 +93,33 @@ def failed(curated: Path) -> dict[str, tuple[str, str]]:
 
 
 def record(curated: Path, sources: Sequence[Processed], run_id: str) -> None:
-    """Add, in one commit, the processed sources not yet known and every failed attempt."""
-    known = processed(curated)
-    new = [s for s in sources if s.status == FAILED or s.source_sha256 not in known]
+    """Add, in one commit, the processed sources not yet known and every failed attempt. A
+    source whose path was recorded before with other content supersedes it: the old content
+    is forgotten (its rows were replaced), so the same old bytes restored later are read
+    again instead of taken for processed."""
+    try:
+        table: DeltaTable | None = DeltaTable(str(curated / REGISTRY))
+    except TableNotFoundError:
+        table = None
+    known = [with_status(row) for row in table.to_pyarrow_table().to_pylist()] if table else []
+    done = {row["source_sha256"] for row in known if row["status"] == PROCESSED}
+    new = [s for s in sources if s.status == FAILED or s.source_sha256 not in done]
     if not new:
         return
     now = datetime.now(UTC)
     data = pa.Table.from_pylist(
         [{**s.__dict__, "run_id": run_id, "processed_at": now} for s in new], schema=SCHEMA
     )
-    write_deltalake(
-        str(curated / REGISTRY),
-        data,
-        mode="append",
-        schema_mode="merge",  # registries from before ``status``/``reason`` gain the columns
-        commit_properties=CommitProperties(custom_metadata={"run_id": run_id}),
-    )
+    replaced = {s.source_path for s in new}
+    kept = [row for row in known if row["source_path"] not in replaced]
+    metadata = CommitProperties(custom_metadata={"run_id": run_id})
+    path = str(curated / REGISTRY)
+    # schema_mode: registries from before ``status``/``reason`` gain the columns
+    if len(kept) == len(known):
+        write_deltalake(path, data, mode="append", schema_mode="merge", commit_properties=metadata)
+        return
+    rows = pa.concat_tables([pa.Table.from_pylist(kept, schema=SCHEMA), data])
+    write_deltalake(path, rows, mode="overwrite", schema_mode="merge", commit_properties=metadata)
 
 
 def processed_editions(curated: Path) -> set[int]:
