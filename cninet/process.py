@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+from deltalake import DeltaTable
 
 from cninet.guard import (
     Interrupted,
@@ -200,12 +201,20 @@ def previous_edition_rows(curated: Path, dataset: str, edition: int) -> pd.DataF
         table = open_table(curated, dataset)
         if table is None:
             return pd.DataFrame()
-        frame = to_pandas(table.to_pyarrow_table(filters=[("edition", "<", edition)]))
+        earlier = [e for e in partition_editions(table) if e < edition]
+        if not earlier:
+            return pd.DataFrame()
+        # that one edition's partition only: the cost does not grow with the editions stored
+        chosen = [("edition", "=", str(max(earlier)))]
+        return to_pandas(table.to_pyarrow_table(partitions=chosen))
     except (TableUnreadable, OSError):
         return pd.DataFrame()  # publishing this dataset will name the damage
-    if frame.empty:
-        return frame
-    return frame[frame["edition"] == frame["edition"].max()]
+
+
+def partition_editions(table: DeltaTable) -> set[int]:
+    """The edition numbers a table holds rows for, from its partition values (no data read)."""
+    values = (part.get("edition") for part in table.partitions())
+    return {int(value) for value in values if value not in (None, "")}
 
 
 def prove_whole(curated: Path, outcomes: Sequence[SourceOutcome]) -> list[SourceOutcome]:
@@ -318,16 +327,19 @@ def failure_line(dataset: str, cause: str, landed: int) -> str:
 
 
 def failed_sources(
-    outcomes: Sequence[SourceOutcome], failed: Mapping[str, str]
+    outcomes: Sequence[SourceOutcome], failed: Mapping[str, str], done: Iterable[str] = ()
 ) -> tuple[list[SourceOutcome], dict[str, str]]:
     """The outcomes with the reason each extracted source failed (a table it fed was not
-    published, or the run stopped part-way), and sha256 → that reason for the registry."""
+    published, or the run stopped part-way), and sha256 → that reason for the registry. A
+    source already processed (``done``: sha256s) read again unchanged has not failed: the
+    tables still hold its rows."""
     out, why = [], {}
+    processed_before = set(done)
     for outcome in outcomes:
         lost = [d for d in outcome.validated if d in failed]
         if PART_WAY in failed and outcome.status == "extracted":
             lost = [PART_WAY]
-        if outcome.status != "extracted" or not lost:
+        if outcome.status != "extracted" or not lost or outcome.sha256 in processed_before:
             out.append(outcome)
             continue
         reason = "; ".join(failure_line(d, failed[d], 0) for d in lost if d != PART_WAY) or (

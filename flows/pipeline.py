@@ -245,7 +245,11 @@ def finish_run(
             published.append(reconciled)
     except Exception as exc:
         failed[PART_WAY] = failure_words(exc)
-    outcomes, why = failed_sources(outcomes, failed)
+    try:
+        known = set(processed(curated))
+    except Exception:
+        known = set()  # recording names the damage below
+    outcomes, why = failed_sources(outcomes, failed, known)
     failures = [failure_line(dataset, cause, len(published)) for dataset, cause in failed.items()]
     try:
         record(curated, processed_sources(outcomes, why), run_id)
