@@ -24,9 +24,10 @@ VOLATILE_COLUMNS = ("run_id",)
 PARTITION_COLUMNS = ["edition"]
 DATE_COLUMNS = frozenset({"period_end", "published"})
 # Every table is created with Delta's change data feed on: `diff` and the quality report read
-# what a commit changed from it instead of comparing whole versions.
+# what a commit changed from it instead of comparing whole versions. A checkpoint every 10
+# commits keeps opening a table from replaying a log that grows with every run.
 CDF_PROPERTY = "delta.enableChangeDataFeed"
-TABLE_CONFIGURATION = {CDF_PROPERTY: "true"}
+TABLE_CONFIGURATION = {CDF_PROPERTY: "true", "delta.checkpointInterval": "10"}
 
 
 class TableUnreadable(Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -189,30 +190,27 @@ def change_feed(
 
 
 def feeds_changes(table: DeltaTable) -> bool:
+    """Whether the table writes a change data feed (cninet creates every table with it on and
+    never turns it off, so the latest version speaks for all of them)."""
     return table.metadata().configuration.get(CDF_PROPERTY) == "true"
 
 
 def version_repeats(
-    curated: Path,
-    dataset: str,
-    key: list[str],
-    versions: tuple[int, int],
-    gone: pd.DataFrame,
-    came: pd.DataFrame,
+    table: DeltaTable, dataset: str, key: list[str], gone: pd.DataFrame, came: pd.DataFrame
 ) -> set[tuple[str, ...]]:
-    """The keys either version holds more than once, among the sources whose rows changed
-    (the key columns of those sources only are read)."""
+    """The keys either version holds more than once, among the sources whose rows changed.
+    ``table`` is the newer version; only its key columns of those sources are read, and the
+    older version's keys follow from the change: older = newer − came + gone."""
     if gone.empty and came.empty:
         return set()
     paths = sorted(set(gone.get("source_path", [])) | set(came.get("source_path", [])))
     filters = [("source_path", "in", paths)] if "source_path" in key else None
-    out: set[tuple[str, ...]] = set()
-    for version in versions:
-        table = open_table(curated, dataset, version)
-        assert table is not None
-        rows = arrow_of(dataset, table, columns=key, filters=filters).to_pandas()
-        out |= repeated_keys(content(rows, key), key)
-    return out
+    rows = content(arrow_of(dataset, table, columns=key, filters=filters).to_pandas(), key)
+    newer = Counter(key_tuples(rows, key)) if not rows.empty else Counter()
+    older = newer.copy()
+    older.subtract(Counter(key_tuples(came, key)) if not came.empty else Counter())
+    older.update(Counter(key_tuples(gone, key)) if not gone.empty else Counter())
+    return {k for counts in (newer, older) for k, n in counts.items() if n > 1}
 
 
 def diff_key(dataset: str) -> list[str]:
@@ -237,15 +235,16 @@ def diff(
     latest = open_table(curated, dataset)
     if latest is None:
         raise FileNotFoundError(f"no published table for {dataset} under {curated}")
-    after = latest.version() if after is None else after
+    newest = latest.version()
+    after = newest if after is None else after
+    for version in (before, after):
+        if not 0 <= version <= newest:
+            raise ValueError(f"{dataset} has no version {version} (latest is {newest})")
     low, high = sorted((before, after))
-    start = open_table(curated, dataset, low)
-    open_table(curated, dataset, high)  # names a missing version
-    assert start is not None
     if low == high:
         old = new = pd.DataFrame()
         via = CHANGE_FEED
-    elif not whole and feeds_changes(start):
+    elif not whole and feeds_changes(latest):
         old, new = change_feed(latest, dataset, low + 1, high)
         via = CHANGE_FEED
     else:
@@ -259,7 +258,12 @@ def diff(
     if via == WHOLE_VERSIONS:
         repeats = repeated_keys(content(old, key), key) | repeated_keys(content(new, key), key)
     else:
-        repeats = version_repeats(curated, dataset, key, (low, high), gone, came)
+        newer = latest if high == newest else open_table(curated, dataset, high)
+        assert newer is not None
+        backwards = before > after  # gone then holds the newer rows
+        repeats = version_repeats(
+            newer, dataset, key, came if backwards else gone, gone if backwards else came
+        )
     added, removed, changed, repeated = paired(gone, came, key, repeats)
     return Diff(tuple(key), added, removed, changed, repeated, via)
 
