@@ -81,7 +81,9 @@ class _Run:
     kind: SourceKind
     dating: Dating
     units: Mapping[str, str]
-    lowered: str = ""
+    index: int = 0  # the sentence being read
+    windows: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    hits: dict[tuple[int, re.Pattern[str]], bool] = field(default_factory=dict)
     claimed: list[tuple[int, int]] = field(default_factory=list)
 
     def free(self, start: int) -> bool:
@@ -355,18 +357,42 @@ def make_mention(
     return Mention(fact, named, (prose.piece_key(figure.start), figure.start))
 
 
-def _window(run: _Run, rule: Rule, index: int) -> tuple[int, str] | None:
-    sentence = run.sentences[index]
-    if rule.anchors and not any(anchor in run.lowered for anchor in rule.anchors):
+def _hit(run: _Run, context: int, needed: re.Pattern[str]) -> bool:
+    """Does the case-folded window of ``context`` sentences contain one of ``needed``'s words?
+    (Cached per sentence: rules share word sets.)"""
+    key = (context, needed)
+    hit = run.hits.get(key)
+    if hit is None:
+        hit = run.hits[key] = needed.search(_window_text(run, context)[2]) is not None
+    return hit
+
+
+def _window_text(run: _Run, context: int) -> tuple[int, str, str]:
+    """(start, text, case-folded text) of the window of ``context`` sentences ending with the
+    current one."""
+    cached = run.windows.get(context)
+    if cached is None:
+        index = run.index
+        start = run.sentences[max(0, index - context + 1)].start
+        text = run.prose.norm[start : run.sentences[index].end]
+        cached = run.windows[context] = (start, text, text.casefold())
+    return cached
+
+
+def _window(run: _Run, rule: Rule) -> tuple[int, str] | None:
+    """(start, text) of the rule's window ending with the current sentence, or None when the
+    rule cannot match there (its anchors in the sentence, the words its pattern needs in the
+    window, ``requires``, ``topic``)."""
+    if rule.anchor_words is not None and not _hit(run, 1, rule.anchor_words):
         return None
-    start = run.sentences[max(0, index - rule.context + 1)].start
-    window = run.prose.norm[start : sentence.end]
+    for needed in rule.needs:
+        if not _hit(run, rule.context, needed):
+            return None
+    start, window, folded = _window_text(run, rule.context)
     if rule.requires is not None and not rule.requires.search(window):
         return None
-    if rule.topic:
-        lowered = window.lower()
-        if not any(word.lower() in lowered for word in rule.topic):
-            return None
+    if rule.topic and not any(word.casefold() in folded for word in rule.topic):
+        return None
     return start, window
 
 
@@ -419,11 +445,12 @@ def _has_figure(run: _Run, text: str) -> bool:
 
 def sentence_mentions(run: _Run, index: int) -> Iterator[Mention]:
     sentence = run.sentences[index]
-    text = run.prose.norm[sentence.start : sentence.end]
-    run.lowered = text.lower()
+    run.index = index
+    run.windows = {}
+    run.hits = {}
     run.claimed = []
     for rule in run.kind.rules:
-        window = _window(run, rule, index)
+        window = _window(run, rule)
         if window is None:
             continue
         offset, window_text = window

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.figures.grammar import Grammar, GrammarError, grammar
+from extractors.figures.literals import required_words, words_regex
 
 RULE_TYPES = ("slots", "subject", "list", "ratio")
 READERS = ("report_body", "isc_report", "news_articles", "zh_text")
@@ -70,6 +71,9 @@ class Rule:
     examples: tuple[Example, ...] = ()
     where: str = ""
     pattern: str = ""  # the record's pattern as written (fragments not expanded)
+    # words the pattern cannot match without (derived from it, see extractors.figures.literals)
+    needs: tuple[re.Pattern[str], ...] = ()
+    anchor_words: re.Pattern[str] | None = None  # the anchors as one pattern (case-folded)
 
 
 @dataclass(frozen=True)
@@ -189,7 +193,9 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
     leftover = [n for n in CHOICE_RE.findall(pattern) if not n.isdigit()]
     if leftover:
         raise GrammarError(f"{where}: unknown choice {{{leftover[0]}}}")
-    regex = _compile(kind.expand(pattern, where), flags, where)
+    expanded = kind.expand(pattern, where)
+    regex = _compile(expanded, flags, where)
+    needs = tuple(words_regex(words) for words in required_words(expanded, flags))
     unmatched = bool(record.get("unmatched", False))
     slots: tuple[tuple[str, str, str | None], ...] = ()
     items: tuple[tuple[re.Pattern[str], str], ...] = ()
@@ -221,6 +227,7 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
         for _, indicator in items:
             _ids(indicator, where, choices, units)
     requires = record.get("requires")
+    anchors = tuple(str(a).casefold() for a in record.get("anchors", ()))
     context = int(record.get("context", 1))
     if context < 1:
         raise GrammarError(f"{where}: context must be at least 1")
@@ -230,7 +237,7 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
         regex=regex,
         slots=slots,
         items=items,
-        anchors=tuple(str(a).lower() for a in record.get("anchors", ())),
+        anchors=anchors,
         requires=_compile(str(requires), flags, where) if requires else None,
         topic=tuple(str(t) for t in record.get("topic", ())),
         context=context,
@@ -238,6 +245,8 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
         examples=tuple(_examples(record.get("examples", ()), where)),
         where=where,
         pattern=str(record["pattern"]),
+        needs=needs,
+        anchor_words=words_regex(frozenset(anchors)) if anchors else None,
     )
 
 

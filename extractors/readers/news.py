@@ -277,25 +277,30 @@ def _article(doc: Document, lines: Sequence[str], n: int, segment: _Segment) -> 
 
 def split_articles(doc: Document, lang: str = "en") -> list[Article]:
     """The articles of a news file, in file order (see the module docstring)."""
-    found = zh_articles(doc) if lang == "zh" else _articles(doc)
-    return [article for article, _ in found]
+    return [article for article, _ in _split(doc, lang)]
 
 
 _SPLIT: dict[tuple[str, str, str], list[tuple[Article, _Segment]]] = {}
 _SPLIT_KEEP = 16  # recognition and extraction split the same file: keep the last few splits
 
 
-def _articles(doc: Document) -> list[tuple[Article, _Segment]]:
-    key = (doc.sha256, doc.path, "en")
+def _split(doc: Document, lang: str) -> list[tuple[Article, _Segment]]:
+    """The articles of a news file with their line segments (cached: recognition and
+    extraction split the same file)."""
+    key = (doc.sha256, doc.path, lang)
     if key not in _SPLIT:
-        lines = doc.lines
         if len(_SPLIT) >= _SPLIT_KEEP:
             _SPLIT.pop(next(iter(_SPLIT)))
-        _SPLIT[key] = [
-            (_article(doc, lines, n, segment), segment)
-            for n, segment in enumerate(_segments(lines), start=1)
-        ]
+        _SPLIT[key] = zh_articles(doc) if lang == "zh" else _articles(doc)
     return _SPLIT[key]
+
+
+def _articles(doc: Document) -> list[tuple[Article, _Segment]]:
+    lines = doc.lines
+    return [
+        (_article(doc, lines, n, segment), segment)
+        for n, segment in enumerate(_segments(lines), start=1)
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -547,7 +552,7 @@ class NewsMention:
 
 
 def article_segments(doc: Document, kind: SourceKind) -> list[tuple[Article, _Segment]]:
-    return zh_articles(doc) if kind.lang == "zh" else _articles(doc)
+    return _split(doc, kind.lang)
 
 
 def news_mentions(
