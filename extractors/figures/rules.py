@@ -42,8 +42,9 @@ RULE_KEYS = frozenset(
 KIND_KEYS = frozenset(
     {"kind", "lang", "reader", "period", "unmatched", "changes_after", "numerals", "order"}
     | {"fragments", "recognise", "publisher", "other_publishers", "description", "rules_from"}
-    | {"sort", "verb_qualifiers", "cites", "doc_kind", "disclaims"}
+    | {"sort", "verb_qualifiers", "cites", "doc_kind", "disclaims", "relevance"}
 )
+RELEVANCE_KEYS = frozenset({"min_topics", "place", "topics"})
 CHOICE_RE = re.compile(r"\{([a-z][a-z_0-9]*)\}")
 TEMPLATE_RE = re.compile(r"\{([a-z][a-z_0-9]*)\}")
 
@@ -86,6 +87,16 @@ class CardRule:
 
 
 @dataclass(frozen=True)
+class Relevance:
+    """When an article is about China's internet statistics: it matches ``place`` and at least
+    ``min_topics`` different ``topics`` (label, pattern)."""
+
+    place: re.Pattern[str]
+    topics: tuple[tuple[str, re.Pattern[str]], ...]
+    min_topics: int = 2
+
+
+@dataclass(frozen=True)
 class SourceKind:
     """A source kind: its options and rules (from its data folder)."""
 
@@ -109,6 +120,7 @@ class SourceKind:
     recognise: Mapping[str, Any] = field(default_factory=dict)
     fragments: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
+    relevance: Relevance | None = None  # news: which articles are about the subject
 
     @property
     def grammar(self) -> Grammar:
@@ -250,6 +262,32 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
     )
 
 
+def build_relevance(raw: Any, lang: str, path: str) -> Relevance | None:
+    """A kind's ``relevance`` record → Relevance (validated; None when the kind has none)."""
+    if raw is None:
+        return None
+    where = f"{path}: relevance"
+    if not isinstance(raw, dict):
+        raise GrammarError(f"{where} must be a mapping with place and topics")
+    unknown = sorted(set(raw) - RELEVANCE_KEYS)
+    if unknown:
+        raise GrammarError(f"{where}: unknown key {unknown[0]!r}")
+    flags = re.IGNORECASE if lang == "en" else 0
+    if not raw.get("place"):
+        raise GrammarError(f"{where}: no place pattern")
+    topics = raw.get("topics")
+    if not isinstance(topics, dict) or not topics:
+        raise GrammarError(f"{where}: topics must map a label to a pattern")
+    built = tuple(
+        (str(label), _compile(str(pattern), flags, f"{where} topic {label!r}"))
+        for label, pattern in topics.items()
+    )
+    minimum = raw.get("min_topics", 2)
+    if not isinstance(minimum, int) or not 1 <= minimum <= len(built):
+        raise GrammarError(f"{where}: min_topics must be a whole number from 1 to {len(built)}")
+    return Relevance(_compile(str(raw["place"]), flags, f"{where} place"), built, minimum)
+
+
 def _examples(raw: Any, where: str) -> list[Example]:
     found = []
     for example in raw or ():
@@ -304,6 +342,7 @@ def kind_from_data(
         recognise=dict(kind_data.get("recognise") or {}),
         fragments={str(k): str(v) for k, v in (kind_data.get("fragments") or {}).items()},
         description=str(kind_data.get("description", "")),
+        relevance=build_relevance(kind_data.get("relevance"), str(kind_data["lang"]), kind_path),
     )
     built: list[Rule] = []
     seen: set[tuple[str, str]] = set()  # ids are unique per rules file
