@@ -75,6 +75,8 @@ CONTINUATION_WORDS = frozenset(
     | {"as", "that", "which", "whose", "its", "their"}
 )
 SENTENCE_END_RE = re.compile(r"(?:[.,;:]|[.,]['\"”’)])$")
+# a wire story's end marker after its last sentence ("… the report said. Enditem"): body text
+WIRE_END_RE = re.compile(r"[.!?\"”’)]\s*(?:enditem|\(end\))$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ def line_kind(lines: Sequence[str], index: int) -> LineKind:
         and len(words) in TITLE_WORDS
         and not starts_lower
         and not SENTENCE_END_RE.search(text)
+        and not WIRE_END_RE.search(text)
         and words[-1].lower() not in CONTINUATION_WORDS
         and not _next_content(lines, index)[:1].islower()
     ):
