@@ -4,16 +4,20 @@
 fragments, how it is recognised) and ``rules.yaml`` lists its rules. Rule types (a closed set):
 
 - ``slots``: a pattern whose named groups are figures; ``slots`` maps a group to an indicator id
-  (or ``[id, id of the change printed right after it]``). Ids may be templates: ``{area}`` is
-  filled from the group ``area`` of the match, ``{app}`` from the rule's ``choices``.
+  (or ``[id, id of the change printed right after it]``; ``''`` claims the figure and names no
+  id). Ids may be templates: ``{area}`` is filled from the group ``area`` of the match,
+  ``{app}`` from the rule's ``choices``.
 - ``subject``: the words of a subject; the figure follows after the fragment ``{VERB}``.
 - ``list``: subjects in group ``names``, figures in group ``values`` ("… respectively", 分别为),
-  ``items`` map a subject to an id, matched in printed order.
+  ``items`` map a subject to an id, matched in printed order; with ``shared`` every subject
+  takes the one printed value ("A和B的占比均为71.0%").
 - ``ratio``: group ``ratio`` is a:b, stored as two shares in percent.
 
 Optional per rule: ``anchors`` (words one of which the sentence must contain), ``requires``
 (a regex the sentence window must match), ``topic`` (words the window must contain),
-``context`` (sentences in the window, default 1), ``examples`` (sentences with the facts they
+``context`` (sentences in the window, default 1), ``earlier`` (slot groups holding the earlier
+value of a change, "由A升至B": dated by a date printed with it, else the end of the year before
+the later value's period), ``examples`` (sentences with the facts they
 must give; a parametrised test runs every one), ``unmatched`` (the rule names no indicator: its
 figures surface with indicator_id None).
 
@@ -37,7 +41,7 @@ PERIODS = ("report", "article", "before")
 UNMATCHED = ("none", "rule", "statements")
 RULE_KEYS = frozenset(
     {"id", "type", "pattern", "slots", "items", "anchors", "requires", "topic", "context"}
-    | {"choices", "examples", "unmatched"}
+    | {"choices", "examples", "unmatched", "earlier", "shared"}
 )
 KIND_KEYS = frozenset(
     {"kind", "lang", "reader", "period", "unmatched", "changes_after", "numerals", "order"}
@@ -74,6 +78,8 @@ class Rule:
     pattern: str = ""  # the record's pattern as written (fragments not expanded)
     # words the pattern cannot match without (derived from it, see extractors.figures.literals)
     needs: tuple[re.Pattern[str], ...] = ()
+    earlier: tuple[str, ...] = ()  # groups holding the earlier value of a printed change
+    shared: bool = False  # a list rule whose subjects share one printed value (均为)
     anchor_words: re.Pattern[str] | None = None  # the anchors as one pattern (case-folded)
 
 
@@ -238,6 +244,10 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
             _ids(yoy or "", where, choices, units)
         for _, indicator in items:
             _ids(indicator, where, choices, units)
+    earlier = tuple(str(g) for g in record.get("earlier") or ())
+    for group in earlier:
+        if group not in {g for g, _, _ in slots}:
+            raise GrammarError(f"{where}: earlier group {group!r} is not a slot")
     requires = record.get("requires")
     anchors = tuple(str(a).casefold() for a in record.get("anchors", ()))
     context = int(record.get("context", 1))
@@ -258,6 +268,8 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
         where=where,
         pattern=str(record["pattern"]),
         needs=needs,
+        earlier=earlier,
+        shared=bool(record.get("shared", False)),
         anchor_words=words_regex(frozenset(anchors)) if anchors else None,
     )
 

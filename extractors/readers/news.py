@@ -546,16 +546,25 @@ def news_mentions(
             named_cutoff=cutoff,
         )
         spans = sentences(prose, by_paragraph=True)
+        mentions = read_prose(prose, spans, kind, dating, units)
+        others = [other_publisher(kind, m.fact.quote) for m in mentions]
+        # the report an article covers: the one it names, else the edition whose cut-off is
+        # the latest period of its CNNIC figures (earlier values it compares with included)
+        covered = edition or edition_of(
+            max(
+                (m.fact.period_end for m, o in zip(mentions, others, strict=True) if o is None),
+                default=datetime.date.min,
+            )
+        )
         body: list[NewsMention] = []
-        for mention in read_prose(prose, spans, kind, dating, units):
-            other = other_publisher(kind, mention.fact.quote)
+        for mention, other in zip(mentions, others, strict=True):
             if other is not None:  # keeps its publisher, never filed under a CNNIC edition
                 fact = replace(mention.fact, publisher=other)
             else:
                 fact = replace(
                     mention.fact,
                     publisher=kind.publisher,
-                    edition=edition or edition_of(mention.fact.period_end),
+                    edition=covered or edition_of(mention.fact.period_end),
                 )
             body.append(NewsMention(fact, article.article_id, mention.named))
         found += body + headline_contradictions(lines, segment, kind, dating, units, body)
