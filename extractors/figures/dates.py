@@ -274,6 +274,23 @@ def zh_date_of(match: re.Match[str], default_year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
+def earlier_date(text: str, position: int, later: datetime.date, lang: str) -> datetime.date:
+    """The period of the earlier value of a change ("由2016年底的95.1%提升至96.3%", "rose from
+    16.9% in March 2020 to 26.3%"): a date printed with it (Chinese: between the rule's start
+    and the figure, ``text[:position]``; English: right after it), else the end of the year
+    before ``later`` (CNNIC compares a figure with the end of the previous year)."""
+    fallback = datetime.date(later.year - 1, 12, 31)
+    if lang != "zh":
+        return postfix_date(text, position, later.year) or fallback
+    found = fallback
+    for match in ZH_DATE_RE.finditer(text, 0, position):
+        found = zh_date_of(match, later.year)
+    for match in ZH_RELATIVE_RE.finditer(text, 0, position):
+        if match["rel"].startswith(("去年", "上年")):
+            found = fallback
+    return found
+
+
 def period_before(text: str, default: datetime.date) -> datetime.date:
     """The last date phrase in ``text`` (a sentence up to a figure) that dates it, else
     ``default``: comparison dates and dates inside book titles 《…》 are skipped."""

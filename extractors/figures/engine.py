@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from extractors.figures.dates import (
+    earlier_date,
     footnote_date,
     opening_date,
     period_before,
@@ -81,7 +82,9 @@ class _Run:
     kind: SourceKind
     dating: Dating
     units: Mapping[str, str]
-    lowered: str = ""
+    index: int = 0  # the sentence being read
+    windows: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    hits: dict[tuple[int, re.Pattern[str]], bool] = field(default_factory=dict)
     claimed: list[tuple[int, int]] = field(default_factory=list)
 
     def free(self, start: int) -> bool:
@@ -191,6 +194,8 @@ def list_figures(run: _Run, rule: Rule, match: re.Match[str], offset: int, end: 
             for f in find_han(text, values_start, end, run.kind.numerals, run.kind.lang)
             if f.is_quantity and f.start < values_end
         ]
+    if rule.shared and len(figures) == 1 and ordered:
+        return [(figures[0], i or None, None) for i in ordered]
     if len(ordered) != len(figures):
         return [(figure, None, None) for figure in figures]
     return [(f, i or None, None) for f, i in zip(figures, ordered, strict=True)]
@@ -355,18 +360,42 @@ def make_mention(
     return Mention(fact, named, (prose.piece_key(figure.start), figure.start))
 
 
-def _window(run: _Run, rule: Rule, index: int) -> tuple[int, str] | None:
-    sentence = run.sentences[index]
-    if rule.anchors and not any(anchor in run.lowered for anchor in rule.anchors):
+def _hit(run: _Run, context: int, needed: re.Pattern[str]) -> bool:
+    """Does the case-folded window of ``context`` sentences contain one of ``needed``'s words?
+    (Cached per sentence: rules share word sets.)"""
+    key = (context, needed)
+    hit = run.hits.get(key)
+    if hit is None:
+        hit = run.hits[key] = needed.search(_window_text(run, context)[2]) is not None
+    return hit
+
+
+def _window_text(run: _Run, context: int) -> tuple[int, str, str]:
+    """(start, text, case-folded text) of the window of ``context`` sentences ending with the
+    current one."""
+    cached = run.windows.get(context)
+    if cached is None:
+        index = run.index
+        start = run.sentences[max(0, index - context + 1)].start
+        text = run.prose.norm[start : run.sentences[index].end]
+        cached = run.windows[context] = (start, text, text.casefold())
+    return cached
+
+
+def _window(run: _Run, rule: Rule) -> tuple[int, str] | None:
+    """(start, text) of the rule's window ending with the current sentence, or None when the
+    rule cannot match there (its anchors in the sentence, the words its pattern needs in the
+    window, ``requires``, ``topic``)."""
+    if rule.anchor_words is not None and not _hit(run, 1, rule.anchor_words):
         return None
-    start = run.sentences[max(0, index - rule.context + 1)].start
-    window = run.prose.norm[start : sentence.end]
+    for needed in rule.needs:
+        if not _hit(run, rule.context, needed):
+            return None
+    start, window, folded = _window_text(run, rule.context)
     if rule.requires is not None and not rule.requires.search(window):
         return None
-    if rule.topic:
-        lowered = window.lower()
-        if not any(word.lower() in lowered for word in rule.topic):
-            return None
+    if rule.topic and not any(word.casefold() in folded for word in rule.topic):
+        return None
     return start, window
 
 
@@ -392,10 +421,15 @@ STATEMENT_END_RE = re.compile(r"$|[,;。!?、:)\]」』”’]|和|及|与|或|�
 
 
 def _emit(
-    run: _Run, index: int, figure: Figure, named: str | None, yoy: str | None
+    run: _Run,
+    index: int,
+    figure: Figure,
+    named: str | None,
+    yoy: str | None,
+    period: tuple[datetime.date, bool] | None = None,
 ) -> Iterator[Mention]:
     strategy = PERIOD_STRATEGIES[run.kind.period]
-    period = strategy(run, index, figure)
+    period = period or strategy(run, index, figure)
     run.claimed.append((figure.start, figure.stop))
     yield make_mention(run, index, figure, named, period)
     if not run.kind.changes_after:
@@ -409,6 +443,35 @@ def _emit(
     yield make_mention(run, index, change, yoy, period)
 
 
+def _earlier_periods(
+    run: _Run, index: int, rule: Rule, match: re.Match[str], offset: int, slots: Sequence[Slot]
+) -> dict[int, tuple[datetime.date, bool]]:
+    """Periods of the figures in the rule's ``earlier`` groups (by figure start): see
+    ``extractors.figures.dates.earlier_date``, relative to the later figure's period."""
+    if not rule.earlier:
+        return {}
+    spans = [(offset + match.start(g), offset + match.end(g)) for g in rule.earlier if match[g]]
+    earlier = [s[0] for s in slots if any(a <= s[0].start < b for a, b in spans)]
+    later = [s[0] for s in slots if all(not a <= s[0].start < b for a, b in spans)]
+    if not earlier or not later:
+        return {}
+    strategy = PERIOD_STRATEGIES[run.kind.period]
+    later_period, resolved = strategy(run, index, later[0])
+    if later_period == datetime.date.min:
+        return {}
+    start, text = offset + match.start(), run.prose.norm
+    periods = {}
+    for figure in earlier:
+        if run.kind.lang == "zh":
+            found = earlier_date(
+                text[start : figure.start], figure.start - start, later_period, "zh"
+            )
+        else:
+            found = earlier_date(text, figure.end, later_period, run.kind.lang)
+        periods[figure.start] = (found, resolved)
+    return periods
+
+
 def _has_figure(run: _Run, text: str) -> bool:
     if any(ch.isdigit() for ch in text):
         return True
@@ -419,24 +482,29 @@ def _has_figure(run: _Run, text: str) -> bool:
 
 def sentence_mentions(run: _Run, index: int) -> Iterator[Mention]:
     sentence = run.sentences[index]
-    text = run.prose.norm[sentence.start : sentence.end]
-    run.lowered = text.lower()
+    run.index = index
+    run.windows = {}
+    run.hits = {}
     run.claimed = []
     for rule in run.kind.rules:
-        window = _window(run, rule, index)
+        window = _window(run, rule)
         if window is None:
             continue
         offset, window_text = window
         for match in rule.regex.finditer(window_text):
             slots = slot_figures(run, rule, match, offset, sentence.end)
-            for figure, indicator, yoy in slots:
-                if figure.start < sentence.start or not run.free(figure.start):
+            earlier = _earlier_periods(run, index, rule, match, offset, slots)
+            # free before any is claimed: subjects sharing one value (均为) all take it
+            free = [f.start >= sentence.start and run.free(f.start) for f, _, _ in slots]
+            for (figure, indicator, yoy), unclaimed in zip(slots, free, strict=True):
+                if not unclaimed:
                     continue
                 if rule.type == "ratio":
                     strategy = PERIOD_STRATEGIES[run.kind.period]
                     yield make_mention(run, index, figure, indicator, strategy(run, index, figure))
                     continue
-                yield from _emit(run, index, figure, None if rule.unmatched else indicator, yoy)
+                named = None if rule.unmatched else indicator
+                yield from _emit(run, index, figure, named, yoy, earlier.get(figure.start))
             if rule.type == "ratio" and slots:
                 run.claimed.append((slots[0][0].start, slots[0][0].start + 1))
     if run.kind.unmatched == "statements":
