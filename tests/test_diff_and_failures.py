@@ -143,7 +143,9 @@ def test_a_failure_after_some_commits_fails_the_source_and_the_next_scan_retries
     assert reason.startswith("run stopped part-way (RuntimeError: lost the disk)")
     assert "cnnic-56-en.txt" not in processed(cur).values()
     report = report_of(out)
-    assert "| cnnic-56-en.txt | failed | 56 | 2025-08 | 2025-06-30 | run stopped part-way" in report
+    assert (
+        "| cnnic-56-en.txt | failed | cnnic | 56 | 2025-08 | 2025-06-30 | run stopped part-way"
+    ) in report
     assert "lost the disk" in report.split("## Structural failures")[0]
 
     monkeypatch.setattr(pipeline, "commit_metadata", real)
