@@ -219,20 +219,13 @@ def flag_groups(sources: Sequence[SourceOutcome], flags: Sequence[Flag]) -> list
         facts.setdefault((flag.dataset, flag.label, flag.message), []).append(flag)
     out = []
     for (check, publication), facts in sorted(grouped.items()):
-        lines = tuple(
-            FlagLine(
-                dataset,
-                label,
-                message,
-                same[0].raw,
-                "; ".join(
-                    f"{f.source_path} {location(f.page, f.line)}".strip()
-                    for f in sorted(same, key=lambda f: f.source_path)
-                ),
-            )
-            for (dataset, label, message), same in facts.items()
-        )
-        out.append(FlagGroup(check, publication, lines))
+        lines = []
+        for (dataset, label, message), same in facts.items():
+            places = sorted(same, key=lambda f: f.source_path)
+            printed = "; ".join(dict.fromkeys(f.raw for f in places))  # each format's text
+            where = "; ".join(f"{f.source_path} {location(f.page, f.line)}".strip() for f in places)
+            lines.append(FlagLine(dataset, label, message, printed, where))
+        out.append(FlagGroup(check, publication, tuple(lines)))
     return out
 
 
