@@ -59,6 +59,8 @@ def render_report(result: RunResult) -> str:
         out.append("None.")
     out += ["", f"## Reconciliation conflicts between publications ({len(result.conflicts)})", ""]
     out += [f"- {md(line)}" for line in result.conflicts] or ["None."]
+    out += ["", f"## Edition checks: revisions and drift ({len(result.edition_checks)})", ""]
+    out += [f"- {md(line)}" for line in result.edition_checks] or ["None."]
     out += ["", f"## Structural failures ({len(result.structural)})", ""]
     out += [f"- {md(line)}" for line in result.structural] or ["None."]
     return "\n".join(out) + "\n"

@@ -72,6 +72,10 @@ def render_html(result: RunResult, changes: dict[str, str]) -> str:
         table(["indicator, period and values"], [(c,) for c in result.conflicts], "conflict")
         if result.conflicts
         else "<p>None.</p>",
+        f"<h2>Edition checks: revisions and drift ({len(result.edition_checks)})</h2>",
+        table(["check"], [(c,) for c in result.edition_checks], "edition-check")
+        if result.edition_checks
+        else "<p>None.</p>",
         f"<h2>Structural failures ({len(result.structural)})</h2>",
         "<ul>"
         + "".join(f"<li class='structural'>{escape(s)}</li>" for s in result.structural)

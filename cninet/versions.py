@@ -72,8 +72,8 @@ def keyed(frame: pd.DataFrame, key: list[str]) -> pd.DataFrame:
 def diff(curated: Path, dataset: str, before: int, after: int | None = None) -> Diff:
     """What changed in ``dataset`` from version ``before`` to ``after`` (default latest)."""
     key = row_key(dataset)
-    old = keyed(read(curated, dataset, before), key)
-    new = keyed(read(curated, dataset, after), key)
+    old = keyed(read(curated, dataset, before, all_formats=True), key)
+    new = keyed(read(curated, dataset, after, all_formats=True), key)
     added = new.loc[~new.index.isin(old.index)].reset_index(drop=True)
     removed = old.loc[~old.index.isin(new.index)].reset_index(drop=True)
     common = old.index.intersection(new.index)
