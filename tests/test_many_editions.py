@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from deltalake import DeltaTable
 from typer.testing import CliRunner
 
 from cninet.api import load, load_series
@@ -27,7 +28,7 @@ from cninet.process import PLAIN_STEPS, run_source
 from cninet.store import format_disagreements
 from flows.cli import app
 from tests.conftest import REPORT_PDF, REPORT_TXT
-from tests.editions import edition_text
+from tests.editions import edition_text, shift_dates
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -409,3 +410,39 @@ def test_the_quick_commands_load_neither_prefect_nor_pandas(forward: Store) -> N
     )
     assert done.returncode == 0, done.stderr
     assert "loaded: []" in done.stdout
+
+
+# --- rerun and backfill into a store of three editions (on copies) ----------------------------
+
+
+def copy_of(store: Store, target: Path) -> Path:
+    shutil.copytree(store.folder / "raw", target / "raw")
+    shutil.copytree(store.curated, target / "cur")
+    return target
+
+
+def test_rerun_of_one_edition_section_in_a_store_of_three(forward: Store, tmp_path: Path) -> None:
+    folder = copy_of(forward, tmp_path)
+    before = DeltaTable(str(folder / "cur" / "ipv6_by_org")).version()
+    code, _, stderr = cli(folder, "rerun", "--edition", "55", "--section", "ipv6_by_org")
+    assert code == 0, stderr
+    # the section's rows are unchanged: no new commit, and every edition still once
+    assert DeltaTable(str(folder / "cur" / "ipv6_by_org")).version() == before
+    orgs = load("ipv6_by_org", curated=folder / "cur")
+    assert orgs.groupby("edition").size().to_dict() == {54: 8, 55: 8, 56: 8}
+
+
+def test_backfill_of_an_older_edition_into_a_store_of_three(forward: Store, tmp_path: Path) -> None:
+    """An edition older than the store's (the 53rd: the 54th's text six months earlier, its
+    Table 4 later column = the 54th's earlier column) backfilled after the others."""
+    folder = copy_of(forward, tmp_path)
+    text = REPORT_TXT.read_text(encoding="utf-8").replace(
+        "The 54th Statistical Report", "The 53rd Statistical Report"
+    )
+    (folder / "raw" / "reports" / "cnnic-53-en.txt").write_text(
+        shift_dates(text, -6), encoding="utf-8"
+    )
+    code, _, stderr = cli(folder, "backfill", "raw/reports/cnnic-53-en.txt", "--raw", "raw")
+    assert code == 0, stderr
+    editions = set(load("basic_resources", curated=folder / "cur")["edition"])
+    assert editions == {53, 54, 55, 56}
