@@ -284,19 +284,15 @@ def observations(frames: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, list
 # --- choosing one figure per indicator × member × period ---------------------------------------
 
 
-def publisher(publication: str, source_kind: str) -> str:
-    if source_kind == "news" or publication.startswith("file:"):
-        return "news"
-    return publication.split(":", 1)[0]
-
-
 def ranked(obs: pd.DataFrame) -> pd.DataFrame:
     """Observations sorted so that, per key, the preferred statement comes first."""
+    news = (obs["source_kind"] == "news") | obs["publication"].str.startswith("file:")
     ranks = obs.assign(
-        _publisher=[
-            PUBLISHER_RANK[publisher(p, k)]
-            for p, k in zip(obs["publication"], obs["source_kind"], strict=True)
-        ],
+        _publisher=obs["publication"]
+        .str.split(":", n=1)
+        .str[0]
+        .map(PUBLISHER_RANK)
+        .where(~news, PUBLISHER_RANK["news"]),
         _edition=-obs["edition"].astype("Float64").fillna(-1.0),
         _kind=obs["source_kind"].map(KIND_ORDER).fillna(len(KIND_ORDER)),
         _format=obs["source_format"].map(FORMAT_RANK).fillna(len(FORMAT_RANK)),
@@ -307,6 +303,14 @@ def ranked(obs: pd.DataFrame) -> pd.DataFrame:
         "_format", "resolution", "source_path",
     ]  # fmt: skip
     return ranks.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of Python values, column by column (``to_dict("records")`` iterates
+    Arrow-backed strings one cell at a time and takes seconds over many editions)."""
+    names = [str(c) for c in frame.columns]
+    columns = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def differs(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
@@ -408,9 +412,7 @@ def build_series(frames: Mapping[str, pd.DataFrame], run_id: str) -> tuple[pd.Da
     obs, notes = observations(frames)
     if obs.empty:
         return pd.DataFrame(columns=SERIES_COLUMNS), notes
-    records: list[dict[str, Any]] = [
-        {str(k): v for k, v in row.items()} for row in ranked(obs).to_dict("records")
-    ]
+    records = records_of(ranked(obs))
     rows = [
         choose(list(group))
         for _, group in groupby(

@@ -315,8 +315,13 @@ def format_disagreements(frame: pd.DataFrame, dataset: str) -> list[str]:
     differently (each value column compared as printed text)."""
     if dataset in DERIVED or frame.empty or "source_format" not in frame.columns:
         return []
-    keys = fact_key(frame, dataset)
-    keyed = frame.assign(_publication=publication_of(frame), _fact=keys.agg(" · ".join, axis=1))
+    if frame["source_format"].nunique() < 2:
+        return []  # one format only: nothing to compare
+    keys = fact_key(frame, dataset).fillna("")
+    fact = keys.iloc[:, 0]
+    for column in keys.columns[1:]:
+        fact = fact + " · " + keys[column]
+    keyed = frame.assign(_publication=publication_of(frame), _fact=fact)
     on = ["_publication", "_fact"]
     pdf, txt = (keyed[keyed["source_format"] == fmt].drop_duplicates(on) for fmt in ("pdf", "txt"))
     both = pdf.merge(txt, on=on, suffixes=("_pdf", "_txt"))
