@@ -166,7 +166,10 @@ def test_readme_reading_example_runs(raw: Path, workdir: Path) -> None:
         ("China Unicom", 69866752),
         ("IP Address Allocation Alliance of CNNIC", 62947328),
     ]
-    assert scope["mainland"] == [64435, 64435]  # PDF and text dump, App. 2 Table 3
+    assert scope["mainland"] == [64435]  # App. 2 Table 3, once: PDF and text are one edition
+    users = scope["users"]
+    assert isinstance(users, pd.DataFrame)
+    assert users["value_base"].tolist() == [1_099_670_000]  # 1.09967 billion by June 2024
     flagged = scope["flagged"]
     assert isinstance(flagged, pd.DataFrame)
     assert sorted(set(flagged["organization"])) == [

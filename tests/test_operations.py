@@ -93,7 +93,7 @@ def test_export_writes_a_data_dictionary(published: Path, workdir: Path) -> None
     assert code == 0, err
     package = json.loads((workdir / "out" / "datapackage.json").read_text())
     resources = {r["name"]: r for r in package["resources"]}
-    assert set(resources) == {*CNNIC_DATASETS, "reconciliation"}
+    assert set(resources) == {*CNNIC_DATASETS, "reconciliation", "series", "vocabulary"}
     org = resources["ipv4_by_org"]
     fields = {f["name"]: f for f in org["schema"]["fields"]}
     assert fields["addresses"]["type"] == "integer"
