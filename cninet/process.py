@@ -235,12 +235,15 @@ def previous_edition_rows(curated: Path, dataset: str, edition: int) -> pd.DataF
         table = open_table(curated, dataset)
         if table is None:
             return pd.DataFrame()
-        frame = to_pandas(table.to_pyarrow_table(filters=[("edition", "<", edition)]))
+        stored = table.get_add_actions(flatten=True).column("partition.edition").to_pylist()
+        earlier = [int(e) for e in stored if e is not None and int(e) < edition]
+        if not earlier:
+            return pd.DataFrame()
+        # one partition read (the latest earlier edition), not every earlier edition
+        frame = to_pandas(table.to_pyarrow_table(filters=[("edition", "=", max(earlier))]))
     except (TableUnreadable, OSError):
         return pd.DataFrame()  # publishing this dataset will name the damage
-    if frame.empty:
-        return frame
-    return frame[frame["edition"] == frame["edition"].max()]
+    return frame
 
 
 def prove_whole(curated: Path, outcomes: Sequence[SourceOutcome]) -> list[SourceOutcome]:
