@@ -23,7 +23,7 @@ from cninet.guard import (
 )
 from cninet.registry import FAILED, Processed, file_sha256
 from cninet.settings import code_version
-from cninet.store import Published, TableUnreadable, open_table, to_pandas
+from cninet.store import FORMAT_PREFERENCE, Published, TableUnreadable, open_table, to_pandas
 from extractors.document import Document, DocumentError, load_document
 from extractors.extract import PendingFlag, SectionResult, run_section
 from extractors.layout import Line, document_lines
@@ -67,6 +67,9 @@ class RunResult:
     prefect_startup_s: float | None = None
     conflicts: tuple[str, ...] = ()
     write_failures: tuple[str, ...] = ()  # one line per table (or report) that was not written
+    # edition-over-edition checks of the run's editions (cninet.series): revised, drift,
+    # formats that disagree, table labels with no series id
+    edition_checks: tuple[str, ...] = ()
 
     @property
     def structural(self) -> tuple[str, ...]:
@@ -76,7 +79,39 @@ class RunResult:
 
     @property
     def flags(self) -> tuple[Flag, ...]:
+        """Each source erratum once per publication (an edition's PDF and text dump print
+        the same erratum once: the PDF's flag is kept, see ``FORMAT_PREFERENCE``)."""
+        return printed_once(self.sources)
+
+    @property
+    def all_flags(self) -> tuple[Flag, ...]:
+        """Every source's flags, one per format."""
         return tuple(flag for source in self.sources for flag in source.flags)
+
+
+def publication_name(source: SourceOutcome) -> str:
+    """The publication a source belongs to: a report edition (``cnnic_en:54``), whatever its
+    format, or the file itself (news)."""
+    edition = source.edition
+    if edition is not None and edition.edition is not None and not edition.kind.startswith("news"):
+        return f"{edition.kind}:{edition.edition}"
+    return f"file:{source.sha256 or source.path}"
+
+
+def printed_once(sources: Sequence[SourceOutcome]) -> tuple[Flag, ...]:
+    """The flags of these sources, each (publication, dataset, check, row) once, taken from
+    the preferred format's source."""
+    ranks = {f".{fmt}": rank for rank, fmt in enumerate(FORMAT_PREFERENCE)}
+    preferred = sorted(
+        sources, key=lambda s: (ranks.get(Path(s.path).suffix.lower(), len(ranks)), s.path)
+    )
+    chosen: dict[tuple[str, str, str, str], Flag] = {}
+    for source in preferred:
+        for flag in source.flags:
+            key = (publication_name(source), flag.dataset, flag.check, flag.label)
+            chosen.setdefault(key, flag)
+    kept = {id(flag) for flag in chosen.values()}
+    return tuple(flag for source in sources for flag in source.flags if id(flag) in kept)
 
 
 def discover_sources(raw: Path) -> list[Path]:

@@ -303,7 +303,7 @@ def report_view(
     """Everything the report shows (pure but for reading the headline series from
     ``curated``, when given)."""
     changes = changes or {}
-    groups = tuple(flag_groups(result.sources, result.flags))
+    groups = tuple(flag_groups(result.sources, result.all_flags))
     return ReportView(
         run_id=result.run_id,
         date=(now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
@@ -316,7 +316,7 @@ def report_view(
         ),
         flag_groups=groups,
         flag_count=sum(len(group.lines) for group in groups),
-        edition_checks=tuple(getattr(result, "edition_checks", ())),
+        edition_checks=tuple(result.edition_checks),
         conflicts=tuple(result.conflicts),
         not_written=tuple(result.write_failures),
         structural=tuple(result.structural),

@@ -248,7 +248,8 @@ def diff(
         old, new = change_feed(latest, dataset, low + 1, high)
         via = CHANGE_FEED
     else:
-        old, new = read(curated, dataset, low), read(curated, dataset, high)
+        old = read(curated, dataset, low, all_formats=True)
+        new = read(curated, dataset, high, all_formats=True)
         via = WHOLE_VERSIONS
     if before > after:
         old, new = new, old

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -45,6 +46,7 @@ from cninet.process import (
 from cninet.reconcile import conflict_lines, reconcile, validated_reconciliation
 from cninet.registry import file_sha256, processed, record
 from cninet.report import render_report, write_report
+from cninet.series import publish_series
 from cninet.settings import code_version
 from cninet.store import Published, publish, publish_derived, read_if_published
 from cninet.versions import changes_since_previous
@@ -146,6 +148,18 @@ def reconcile_published(curated: Path, run_id: str) -> tuple[Published | None, t
     return publish_derived(curated, "reconciliation", frame, metadata), conflict_lines(frame)
 
 
+@task(cache_policy=NO_CACHE)
+def series_task(
+    curated: Path, run_id: str, editions: list[int]
+) -> tuple[list[Published] | str, list[str]]:
+    """Rebuild ``series`` and ``vocabulary`` from the store; the edition checks' lines of the
+    run's editions (or the cause, when it could not be written)."""
+    try:
+        return publish_series(curated, run_id, editions)
+    except Exception as exc:
+        return write_cause(exc), []
+
+
 def current_run_id() -> str:
     run_id = flow_run.get_id()
     return str(run_id) if run_id else time.strftime("local-%Y%m%dT%H%M%S")
@@ -234,6 +248,7 @@ def finish_run(
     published: list[Published] = []
     failed: dict[str, str] = {}
     conflicts: tuple[str, ...] = ()
+    checks: list[str] = []
     try:
         outcomes = prove_whole(curated, outcomes)
         progress.current().add(len(publishable(outcomes)))
@@ -243,6 +258,12 @@ def finish_run(
             failed["reconciliation"] = reconciled
         elif reconciled is not None:
             published.append(reconciled)
+        editions = sorted({o.edition.edition for o in outcomes if o.edition and o.edition.edition})
+        derived, checks = series_task(curated, run_id, editions)
+        if isinstance(derived, str):
+            failed["series"] = derived
+        else:
+            published.extend(derived)
     except Exception as exc:
         failed[PART_WAY] = failure_words(exc)
     try:
@@ -256,7 +277,9 @@ def finish_run(
     except Exception as exc:
         failures.append(f"sources registry (_sources): not written ({write_cause(exc)})")
     done = tuple(published)
-    result = RunResult(run_id, tuple(outcomes), done, None, startup, conflicts, tuple(failures))
+    result = RunResult(
+        run_id, tuple(outcomes), done, None, startup, conflicts, tuple(failures), tuple(checks)
+    )
     try:
         changes = changes_since_previous(curated, done)
     except Exception as exc:
@@ -271,7 +294,7 @@ def finish_run(
         key="cninet-quality-report",
         description=f"cninet quality report, run {run_id}",
     )
-    return RunResult(run_id, result.sources, done, report, startup, conflicts, tuple(failures))
+    return dataclasses.replace(result, report_path=report, write_failures=tuple(failures))
 
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{path.name}")

@@ -70,15 +70,16 @@ def test_run_publishes_versions_reruns_idempotently_and_time_travels(
     assert {p.dataset: p.version for p in third.published if p.dataset in ROWS} == dict.fromkeys(
         ROWS, 1
     )
-    latest = read(curated, "ipv6_by_org")
+    latest = read(curated, "ipv6_by_org", all_formats=True)
     assert sorted(set(latest["edition"])) == [54, 55]
-    assert len(read(curated, "ipv6_by_org", version=0)) == 16
+    assert len(read(curated, "ipv6_by_org", version=0, all_formats=True)) == 16
+    assert len(read(curated, "ipv6_by_org", version=0)) == 8  # each printed fact once
     assert len(latest) == 24
     others = latest[(latest["organization"] == "Others") & (latest["edition"] == 55)]
     assert others["blocks_32"].tolist() == [921]
     total_55 = latest[(latest["is_total"]) & (latest["edition"] == 55)]
     assert total_55["quality_flags"].map(list).tolist() == [["erratum_parts_sum_to_total"]]
-    assert len(read(curated, "ipv6_by_org", edition=54)) == 16
+    assert len(read(curated, "ipv6_by_org", edition=54, all_formats=True)) == 16
 
 
 def test_quality_report_lists_every_flag_with_printed_text_and_place(
@@ -97,6 +98,7 @@ def test_quality_report_lists_every_flag_with_printed_text_and_place(
     assert "pdf p. 37" in alliance and "txt line 917" in alliance
     assert any("16,649,984" in line and "line 919" in line for line in lines)
     assert "62,938,624" in report  # what 3A+192B+94C really is
+    assert len(result.all_flags) == 4 and len(result.flags) == 2
 
 
 def test_cli_run_summary_and_export(raw: Path, workdir: Path) -> None:
@@ -110,12 +112,12 @@ def test_cli_run_summary_and_export(raw: Path, workdir: Path) -> None:
     assert code == 0, err
     for dataset in CNNIC_DATASETS:
         frame = pd.read_csv(workdir / "export" / "csv" / f"{dataset}.csv")
-        assert len(frame) == 2 * ROWS[dataset]
+        assert len(frame) == ROWS[dataset]  # each printed fact once (the PDF's rows)
         assert set(frame.columns) == set(DATASETS[dataset].to_schema().columns)
     org = pd.read_csv(workdir / "export" / "csv" / "ipv4_by_org.csv")
     cernet = org[org["organization"] == "China Education and Research Network"]
-    assert cernet["addresses"].tolist() == [16649984, 16649984]
-    assert cernet["quality_flags"].tolist() == ['["erratum_equivalence"]'] * 2
+    assert cernet["addresses"].tolist() == [16649984]
+    assert cernet["quality_flags"].tolist() == ['["erratum_equivalence"]']
 
     code, _, err = cli("--curated", "cur", "export", "--out", "old", "--version", "7")
     assert code == 1 and "no dataset has version 7" in err
@@ -165,7 +167,10 @@ def test_readme_reading_example_runs(raw: Path, workdir: Path) -> None:
         ("China Unicom", 69866752),
         ("IP Address Allocation Alliance of CNNIC", 62947328),
     ]
-    assert scope["mainland"] == [64435, 64435]  # PDF and text dump, App. 2 Table 3
+    assert scope["mainland"] == [64435]  # App. 2 Table 3, once: PDF and text are one edition
+    users = scope["users"]
+    assert isinstance(users, pd.DataFrame)
+    assert users["value_base"].tolist() == [1_099_670_000]  # 1.09967 billion by June 2024
     flagged = scope["flagged"]
     assert isinstance(flagged, pd.DataFrame)
     assert sorted(set(flagged["organization"])) == [
@@ -205,14 +210,14 @@ def test_failure_part_way_leaves_each_table_at_a_complete_version(
     versions = {name: DeltaTable(str(workdir / "cur" / name)).version() for name in CNNIC_DATASETS}
     assert versions["ipv4_by_region"] == 0  # untouched: still the complete first version
     assert versions["users_by_province"] == 1  # published after the failure, complete
-    assert len(read(workdir / "cur", "ipv4_by_region")) == 8
-    assert len(read(workdir / "cur", "ipv4_by_org")) == 24
+    assert len(read(workdir / "cur", "ipv4_by_region", all_formats=True)) == 8
+    assert len(read(workdir / "cur", "ipv4_by_org", all_formats=True)) == 24
     # 31 printed provinces for each of the three sources (54th PDF, 54th text, the new edition)
-    assert len(read(workdir / "cur", "users_by_province")) == 93
+    assert len(read(workdir / "cur", "users_by_province", all_formats=True)) == 93
 
     monkeypatch.setattr(store, "to_arrow", real)
     assert cli("--curated", "cur", "run", "--raw", "raw")[0] == 0
-    assert len(read(workdir / "cur", "ipv4_by_region")) == 12
+    assert len(read(workdir / "cur", "ipv4_by_region", all_formats=True)) == 12
 
 
 def test_everything_in_raw_reports_and_news(workdir: Path) -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from extractors.figures.dates import (
@@ -84,7 +84,12 @@ class _Run:
     units: Mapping[str, str]
     index: int = 0  # the sentence being read
     windows: dict[int, tuple[int, str, str]] = field(default_factory=dict)
-    hits: dict[tuple[int, re.Pattern[str]], bool] = field(default_factory=dict)
+    present: dict[int, int] = field(default_factory=dict)  # gate words found, per window size
+    gate: _Gate = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.gate = _gate(self.kind)
+
     claimed: list[tuple[int, int]] = field(default_factory=list)
 
     def free(self, start: int) -> bool:
@@ -360,14 +365,54 @@ def make_mention(
     return Mention(fact, named, (prose.piece_key(figure.start), figure.start))
 
 
-def _hit(run: _Run, context: int, needed: re.Pattern[str]) -> bool:
-    """Does the case-folded window of ``context`` sentences contain one of ``needed``'s words?
-    (Cached per sentence: rules share word sets.)"""
-    key = (context, needed)
-    hit = run.hits.get(key)
-    if hit is None:
-        hit = run.hits[key] = needed.search(_window_text(run, context)[2]) is not None
-    return hit
+@dataclass(frozen=True)
+class _Gate:
+    """A kind's pre-check: every word its rules' anchors and patterns need (``words``), and per
+    rule a bit mask of its anchors (0: none) and one mask per set of words its pattern needs."""
+
+    words: tuple[str, ...]
+    anchors: tuple[int, ...]
+    needs: tuple[tuple[int, ...], ...]
+    # per rule, the masks tested against the current sentence alone (anchors, and the needs of
+    # a one-sentence rule): every one must meet the sentence's words
+    sentence: tuple[tuple[int, ...], ...]
+
+
+_GATES: dict[int, tuple[SourceKind, _Gate]] = {}
+
+
+def _gate(kind: SourceKind) -> _Gate:
+    cached = _GATES.get(id(kind))
+    if cached is not None and cached[0] is kind:
+        return cached[1]
+    every = sorted({w for r in kind.rules for w in (*r.anchors, *(w for s in r.needs for w in s))})
+    bit = {word: 1 << n for n, word in enumerate(every)}
+
+    def mask(words: Iterable[str]) -> int:
+        return sum(bit[w] for w in set(words))
+
+    anchors = tuple(mask(r.anchors) for r in kind.rules)
+    needs = tuple(tuple(mask(words) for words in r.needs) for r in kind.rules)
+    sentence = tuple(
+        tuple(m for m in ((a,) if a else ()) + (n if r.context == 1 else ()) if m)
+        for r, a, n in zip(kind.rules, anchors, needs, strict=True)
+    )
+    gate = _Gate(tuple(every), anchors, needs, sentence)
+    _GATES[id(kind)] = (kind, gate)
+    return gate
+
+
+def _present(run: _Run, context: int) -> int:
+    """The bit mask of the gate's words found in the window of ``context`` sentences."""
+    found = run.present.get(context)
+    if found is None:
+        folded = _window_text(run, context)[2]
+        found = 0
+        for n, word in enumerate(run.gate.words):
+            if word in folded:
+                found |= 1 << n
+        run.present[context] = found
+    return found
 
 
 def _window_text(run: _Run, context: int) -> tuple[int, str, str]:
@@ -382,15 +427,15 @@ def _window_text(run: _Run, context: int) -> tuple[int, str, str]:
     return cached
 
 
-def _window(run: _Run, rule: Rule) -> tuple[int, str] | None:
-    """(start, text) of the rule's window ending with the current sentence, or None when the
-    rule cannot match there (its anchors in the sentence, the words its pattern needs in the
-    window, ``requires``, ``topic``)."""
-    if rule.anchor_words is not None and not _hit(run, 1, rule.anchor_words):
-        return None
-    for needed in rule.needs:
-        if not _hit(run, rule.context, needed):
-            return None
+def _window(run: _Run, number: int, rule: Rule) -> tuple[int, str] | None:
+    """(start, text) of the window of rule ``number`` ending with the current sentence, or None
+    when the rule cannot match there (one word of every set its pattern needs in the window,
+    ``requires``, ``topic``; its anchors were tested by the caller, see ``sentence_mentions``)."""
+    if rule.context > 1:
+        present = _present(run, rule.context)
+        for needed in run.gate.needs[number]:
+            if not needed & present:
+                return None
     start, window, folded = _window_text(run, rule.context)
     if rule.requires is not None and not rule.requires.search(window):
         return None
@@ -480,33 +525,45 @@ def _has_figure(run: _Run, text: str) -> bool:
     return run.kind.numerals and bool(han_patterns(run.kind.lang).numeral.search(text))
 
 
+def _rule_mentions(
+    run: _Run, index: int, rule: Rule, offset: int, window_text: str
+) -> Iterator[Mention]:
+    """The mentions of one rule's matches in its window (``offset``: where it starts)."""
+    sentence = run.sentences[index]
+    for match in rule.regex.finditer(window_text):
+        slots = slot_figures(run, rule, match, offset, sentence.end)
+        earlier = _earlier_periods(run, index, rule, match, offset, slots)
+        # free before any is claimed: subjects sharing one value (均为) all take it
+        free = [f.start >= sentence.start and run.free(f.start) for f, _, _ in slots]
+        for (figure, indicator, yoy), unclaimed in zip(slots, free, strict=True):
+            if not unclaimed:
+                continue
+            if rule.type == "ratio":
+                strategy = PERIOD_STRATEGIES[run.kind.period]
+                yield make_mention(run, index, figure, indicator, strategy(run, index, figure))
+                continue
+            named = None if rule.unmatched else indicator
+            yield from _emit(run, index, figure, named, yoy, earlier.get(figure.start))
+        if rule.type == "ratio" and slots:
+            run.claimed.append((slots[0][0].start, slots[0][0].start + 1))
+
+
 def sentence_mentions(run: _Run, index: int) -> Iterator[Mention]:
     sentence = run.sentences[index]
     run.index = index
     run.windows = {}
-    run.hits = {}
+    run.present = {}
     run.claimed = []
-    for rule in run.kind.rules:
-        window = _window(run, rule)
-        if window is None:
-            continue
-        offset, window_text = window
-        for match in rule.regex.finditer(window_text):
-            slots = slot_figures(run, rule, match, offset, sentence.end)
-            earlier = _earlier_periods(run, index, rule, match, offset, slots)
-            # free before any is claimed: subjects sharing one value (均为) all take it
-            free = [f.start >= sentence.start and run.free(f.start) for f, _, _ in slots]
-            for (figure, indicator, yoy), unclaimed in zip(slots, free, strict=True):
-                if not unclaimed:
-                    continue
-                if rule.type == "ratio":
-                    strategy = PERIOD_STRATEGIES[run.kind.period]
-                    yield make_mention(run, index, figure, indicator, strategy(run, index, figure))
-                    continue
-                named = None if rule.unmatched else indicator
-                yield from _emit(run, index, figure, named, yoy, earlier.get(figure.start))
-            if rule.type == "ratio" and slots:
-                run.claimed.append((slots[0][0].start, slots[0][0].start + 1))
+    present = _present(run, 1)
+    for number, (rule, masks) in enumerate(zip(run.kind.rules, run.gate.sentence, strict=True)):
+        # the rule's anchors and the words its pattern needs, against the sentence's words
+        for needed in masks:
+            if not needed & present:
+                break
+        else:
+            window = _window(run, number, rule)
+            if window is not None:
+                yield from _rule_mentions(run, index, rule, *window)
     if run.kind.unmatched == "statements":
         norm = run.prose.norm
         for figure in find_han(

@@ -9,7 +9,6 @@ the test holds whatever the pattern's case flags.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -74,8 +73,3 @@ def required_words(pattern: str, flags: int = 0) -> tuple[Words, ...]:
     sets = [s for s in _sequence(tree) if len(s) <= MAX_WORDS]
     unique = sorted(set(sets), key=_score, reverse=True)
     return tuple(unique[:MAX_SETS])
-
-
-def words_regex(words: Words) -> re.Pattern[str]:
-    """One pattern finding any of ``words`` (longest first)."""
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.figures.grammar import Grammar, GrammarError, grammar
-from extractors.figures.literals import required_words, words_regex
+from extractors.figures.literals import required_words
 
 RULE_TYPES = ("slots", "subject", "list", "ratio")
 READERS = ("report_body", "isc_report", "news_articles", "zh_text")
@@ -76,11 +76,11 @@ class Rule:
     examples: tuple[Example, ...] = ()
     where: str = ""
     pattern: str = ""  # the record's pattern as written (fragments not expanded)
-    # words the pattern cannot match without (derived from it, see extractors.figures.literals)
-    needs: tuple[re.Pattern[str], ...] = ()
+    # sets of words the pattern cannot match without, one of each (case-folded; derived from
+    # the pattern, see extractors.figures.literals)
+    needs: tuple[frozenset[str], ...] = ()
     earlier: tuple[str, ...] = ()  # groups holding the earlier value of a printed change
     shared: bool = False  # a list rule whose subjects share one printed value (均为)
-    anchor_words: re.Pattern[str] | None = None  # the anchors as one pattern (case-folded)
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
         raise GrammarError(f"{where}: unknown choice {{{leftover[0]}}}")
     expanded = kind.expand(pattern, where)
     regex = _compile(expanded, flags, where)
-    needs = tuple(words_regex(words) for words in required_words(expanded, flags))
+    needs = required_words(expanded, flags)
     unmatched = bool(record.get("unmatched", False))
     slots: tuple[tuple[str, str, str | None], ...] = ()
     items: tuple[tuple[re.Pattern[str], str], ...] = ()
@@ -270,7 +270,6 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
         needs=needs,
         earlier=earlier,
         shared=bool(record.get("shared", False)),
-        anchor_words=words_regex(frozenset(anchors)) if anchors else None,
     )
 
 
