@@ -282,11 +282,13 @@ def publication_of(frame: pd.DataFrame) -> pd.Series:
 
 def fact_key(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """What one printed fact is within one publication: the natural key, except for
-    ``indicators`` (the indicator and its period; a figure no rule named is its quote)."""
+    ``indicators`` (the indicator and its period; a figure no rule named is its quote and
+    its value, so two unnamed figures of one sentence stay two)."""
     if dataset != "indicators":
         return frame[list(NATURAL_KEYS[dataset])].astype("string")
     named = frame["indicator_id"].astype("string")
-    fact = named.fillna("quote:" + frame["quote"].astype("string"))
+    unnamed = "quote:" + frame["quote"].astype("string") + "=" + frame["value"].astype("string")
+    fact = named.fillna(unnamed)
     return pd.DataFrame({"fact": fact, "period_end": frame["period_end"].astype("string")})
 
 

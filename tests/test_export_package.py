@@ -117,7 +117,8 @@ def test_version_n_exports_the_datasets_that_have_it(template: Path, workdir: Pa
     code, _, err = cli("export", "--format", "csv", "--out", "v1", "--version", "1")
     assert code == 0, err
     # the 55th gave every CNNIC table and indicators a version 1; no news came, no ISC
-    assert " ".join(err.split()) == "left out: news_articles has no version 1 (latest is 0)"
+    left_out = [" ".join(line.split()) for line in err.split("left out: ")[1:]]
+    assert "news_articles has no version 1 (latest is 0)" in left_out
     v1 = pd.read_csv(workdir / "v1" / "csv" / "ipv4_by_org.csv")
     assert sorted(set(v1["source_path"])) == ["cnnic-54-en-2024-08.txt", "cnnic-55-en.txt"]
     assert errors_of(workdir / "v1" / "csv" / "datapackage.json") == []
