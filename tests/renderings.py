@@ -8,7 +8,7 @@ header repeated. The extractor must read back every golden cell.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -39,6 +39,7 @@ class Variant:
     page: str  # "A4" or "Letter"
     ruled: bool  # a full grid, or no rules at all
     size: float = 9  # font size of table cells
+    flat: bool = False  # footnote markers at full size on the baseline ("Online video23")
 
     @property
     def pagesize(self) -> tuple[float, float]:
@@ -51,6 +52,23 @@ VARIANTS = (
     Variant("letter-ruled", "Letter", True, 8),
     Variant("letter-unruled", "Letter", False, 8),
 )
+FLAT = Variant("a4-flat-markers", "A4", True, flat=True)
+# Footnotes printed under each table (our own words), by number; App. 2 prints "Note N:".
+FOOTNOTES = {
+    "application_users": {23: "The online video user count for June 2024 takes in short video."},
+    "basic_resources": {
+        4: "Active IPv6 users are counted up to the end of May 2024.",
+        5: "Generic and new generic domain counts come from domestic registrars.",
+        6: "Figures from the Ministry of Industry and Information Technology.",
+        7: "Active IPv6 users are counted up to the end of May 2024.",
+    },
+    "ipv4_by_org": {
+        1: "China Unicom holds the former China Unicom and China Netcom addresses.",
+        2: "Alliance members' addresses, without those assigned to two carriers.",
+        3: "The addresses of China Mobile Tietong are assigned by CNNIC.",
+        4: "Others apply for their addresses directly from APNIC.",
+    },
+}
 BROKEN = ("application_users", "users_by_province")  # tables that run onto a second page
 RENDERED = ("application_users", "basic_resources", "ipv4_by_org", "users_by_province")
 
@@ -153,6 +171,24 @@ def plain(cell: str) -> str:
     return cell.replace("<super>", "").replace("</super>", "")
 
 
+def footnote_lines(dataset: str, flat: bool, raised: Callable[[int], str]) -> list[str]:
+    """The footnotes printed under a table: ``Note N: …`` in App. 2, else the number
+    ``raised`` or flat (``23 The …``)."""
+    out = []
+    for number, text in FOOTNOTES.get(dataset, {}).items():
+        if dataset.startswith("ipv4"):
+            out.append(f"Note {number}: {text}")
+        elif flat:
+            out.append(f"{number} {text}")
+        else:
+            out.append(f"{raised(number)}{text}")
+    return out
+
+
+def flattened(cell: str, flat: bool) -> str:
+    return plain(cell) if flat else cell
+
+
 def table_flowable(header: tuple[str, ...], body: list[tuple[str, ...]], v: Variant) -> Table:
     text = ParagraphStyle("cell", fontName=FONT, fontSize=v.size, leading=v.size * 1.2)
     number = ParagraphStyle("number", parent=text, alignment=2)  # right-aligned
@@ -160,7 +196,8 @@ def table_flowable(header: tuple[str, ...], body: list[tuple[str, ...]], v: Vari
     widths = [narrowest(column, v.size) for column in columns]
     data = [[Paragraph(cell, text) for cell in header]]
     for row in body:
-        data.append([Paragraph(row[0], text), *(Paragraph(c, number) for c in row[1:])])
+        label, *values = (flattened(cell, v.flat) for cell in row)
+        data.append([Paragraph(label, text), *(Paragraph(c, number) for c in values)])
     style: list[tuple[object, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -188,11 +225,18 @@ def rendering(variant: Variant) -> bytes:
     story.append(PageBreak())
     for dataset in RENDERED:
         caption, header, body, below = PRINTED[dataset]()
-        if dataset in BROKEN:  # push the table down the page, so it breaks onto the next
+        if variant.flat:  # each table on its own page, with its footnotes (none breaks)
+            story.append(PageBreak())
+        elif dataset in BROKEN:  # push the table down: it breaks in two
             story.append(Spacer(1, variant.pagesize[1] * 0.5))
         parts = [Paragraph(caption, prose), Spacer(1, 6)]
         table = [table_flowable(header, body, variant), Spacer(1, 6)]
         story += [*table, *parts] if below else [*parts, *table]
+        small = ParagraphStyle("note", fontName=FONT, fontSize=8, leading=10)
+        story += [
+            Paragraph(line, small)
+            for line in footnote_lines(dataset, variant.flat, lambda n: f"<super>{n}</super>")
+        ]
         story += [Paragraph("Data sources: APNIC and CNNIC", prose), Spacer(1, 18)]
     story.append(Paragraph(DEADLINE, prose))
     doc.build(story)
@@ -207,9 +251,10 @@ def wrapped_words(cell: str, per_line: int) -> list[str]:
     return [" ".join(words[i : i + per_line]) for i in range(0, len(words), per_line)]
 
 
-def text_table(header: tuple[str, ...], body: list[tuple[str, ...]]) -> list[str]:
+def text_table(header: tuple[str, ...], body: list[tuple[str, ...]], flat: bool) -> list[str]:
     """A text dump of a table whose cells wrap: header cells two words a line (by tab
-    position), every label over lines of one or two words, footnote digits as ``²³``."""
+    position), every label over lines of one or two words, footnote digits as ``²³`` (or
+    glued flat: ``video23``)."""
     columns = [wrapped_words(cell, 2) for cell in header]
     depth = max(len(column) for column in columns)
     lines = [
@@ -220,7 +265,9 @@ def text_table(header: tuple[str, ...], body: list[tuple[str, ...]]) -> list[str
         marks = [cell.split("<super>")[1:] for cell in row]
         printed = [
             text.removesuffix("".join(m.removesuffix("</super>") for m in mark))
-            + "".join(m.removesuffix("</super>") for m in mark).translate(SUPERSCRIPTS)
+            + "".join(m.removesuffix("</super>") for m in mark).translate(
+                {} if flat else SUPERSCRIPTS
+            )
             for text, mark in zip((label, *values), marks, strict=True)
         ]
         first, *rest = wrapped_words(printed[0], 1 if len(printed[0].split()) <= 3 else 2)
@@ -229,11 +276,49 @@ def text_table(header: tuple[str, ...], body: list[tuple[str, ...]]) -> list[str
     return lines
 
 
-def text_rendering() -> str:
-    """The cover, then each rendered table as a wrapping text dump."""
+@cache
+def text_rendering(flat: bool = False) -> str:
+    """The cover, then each rendered table as a wrapping text dump, with its footnotes."""
     out = [*COVER, ""]
     for dataset in RENDERED:
         caption, header, body, below = PRINTED[dataset]()
-        table = text_table(header, body)
+        table = text_table(header, body, flat)
         out += [*table, "", caption, ""] if below else [caption, "", *table, ""]
+        notes = footnote_lines(dataset, flat, lambda n: str(n).translate(SUPERSCRIPTS))
+        out += [*notes, ""] if notes else []
     return "\n".join([*out, DEADLINE, ""])
+
+
+def ruled_grid_pdf(shift_cell: tuple[int, int] | None = None, shift_pt: float = 0) -> bytes:
+    """App. 2 Table 1 (IPv4 by region) drawn as a ruled grid on a canvas, from the golden.
+    ``shift_cell`` (row, column) is printed ``shift_pt`` to the left, across its rule: the
+    one cell where the ruled grid and the printed gaps say different things."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    for i, line in enumerate(COVER):
+        canvas.drawString(72, 760 - 18 * i, line)
+    canvas.showPage()
+    rows = [("Region", "Number of Addresses", "Equivalence")] + [
+        (row["region"], grouped(row["addresses"]), row["equivalence"])
+        for row in golden("ipv4_by_region").to_dict("records")
+    ]
+    xs, top, height = (100.0, 230.0, 370.0), 700.0, 20.0
+    canvas.setFont(FONT, 10)
+    for r, row in enumerate(rows):
+        baseline = top - height * r - 14
+        for c, cell in enumerate(row):
+            shift = shift_pt if (r, c) == shift_cell else 0.0
+            canvas.drawString(xs[c] + 6 - shift, baseline, cell)
+    canvas.setLineWidth(0.5)
+    bottom = top - height * len(rows)
+    for x in (*xs, 560.0):
+        canvas.line(x, top, x, bottom)
+    for r in range(len(rows) + 1):
+        canvas.line(xs[0], top - height * r, 560.0, top - height * r)
+    canvas.drawString(100, bottom - 24, "Table 1 Number of IPv4 Addresses")
+    canvas.drawString(100, bottom - 60, DEADLINE)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
