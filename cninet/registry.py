@@ -56,21 +56,30 @@ def processed(curated: Path) -> dict[str, str]:
 
 
 def record(curated: Path, sources: Sequence[Processed], run_id: str) -> None:
-    """Add the sources not yet known, in one commit."""
-    known = processed(curated)
-    new = [s for s in sources if s.source_sha256 not in known]
+    """Add the sources not yet known, in one commit. A source whose path was recorded before
+    with other content supersedes it: the old content is forgotten (its rows were replaced),
+    so the same old bytes restored later are read again instead of taken for processed."""
+    try:
+        table: DeltaTable | None = DeltaTable(str(curated / REGISTRY))
+    except TableNotFoundError:
+        table = None
+    known = table.to_pyarrow_table() if table is not None else SCHEMA.empty_table()
+    shas = set(known.column("source_sha256").to_pylist())
+    new = [s for s in sources if s.source_sha256 not in shas]
     if not new:
         return
     now = datetime.now(UTC)
     data = pa.Table.from_pylist(
         [{**s.__dict__, "run_id": run_id, "processed_at": now} for s in new], schema=SCHEMA
     )
-    write_deltalake(
-        str(curated / REGISTRY),
-        data,
-        mode="append",
-        commit_properties=CommitProperties(custom_metadata={"run_id": run_id}),
-    )
+    replaced = {s.source_path for s in new}
+    kept = [row for row in known.to_pylist() if row["source_path"] not in replaced]
+    metadata = CommitProperties(custom_metadata={"run_id": run_id})
+    if len(kept) == known.num_rows:
+        write_deltalake(str(curated / REGISTRY), data, mode="append", commit_properties=metadata)
+        return
+    rows = pa.concat_tables([pa.Table.from_pylist(kept, schema=SCHEMA), data])
+    write_deltalake(str(curated / REGISTRY), rows, mode="overwrite", commit_properties=metadata)
 
 
 def processed_editions(curated: Path) -> set[int]:

@@ -17,8 +17,10 @@ import pytest
 from deltalake import DeltaTable
 from typer.testing import CliRunner
 
+from cninet.registry import file_sha256, processed
 from cninet.store import read
 from flows.cli import app
+from flows.pipeline import process_new
 from tests.conftest import CNNIC_DATASETS, REPORT_PDF, REPORT_TXT, copy_template, published_template
 from tests.editions import edition_text, write_editions
 
@@ -230,6 +232,27 @@ def test_a_corrected_file_supersedes_its_path(store: Path, workdir: Path) -> Non
         & (earlier["organization"] == "China Education and Research Network")
     ]
     assert list(cernet_before["blocks_32"]) == old[1:2]  # Table 4 (IPv6) is the second match
+
+
+def test_a_file_restored_to_its_old_content_is_read_again(store: Path, workdir: Path) -> None:
+    """A → B → A at one path: the registry forgets A once B replaced it, so the scheduled scan
+    reads A again (it would otherwise take A for processed and keep B's rows)."""
+    path = workdir / "raw" / EDITION_55
+    original = path.read_text(encoding="utf-8")
+    old = [int(m[2].replace(",", "")) for m in CERNET.finditer(original)]
+    path.write_text(CERNET.sub(lambda m: m[1] + "1", original, count=2), encoding="utf-8")
+    assert cli("run", "--raw", "raw")[0] == 0
+    path.write_text(original, encoding="utf-8")
+    result = process_new(str(workdir / "raw"), str(store))
+    assert [(o.path, o.status) for o in result.sources] == [(EDITION_55, "extracted")]
+    rows = read(store, "ipv6_by_org")
+    cernet = rows[
+        (rows["source_path"] == EDITION_55)
+        & (rows["organization"] == "China Education and Research Network")
+    ]
+    assert list(cernet["blocks_32"]) == old[1:2]
+    assert processed(store)[file_sha256(path)] == EDITION_55
+    assert list(processed(store).values()).count(EDITION_55) == 1
 
 
 def test_a_path_named_twice_is_read_once(workdir: Path) -> None:
