@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractors.cells import split_notes
 from extractors.layout import Line
 
 WINDOW = 60  # text-dump lines around a row in which its footnotes are printed
@@ -108,7 +109,7 @@ def unglue(cells: Sequence[str], numbers: frozenset[int], text: str) -> Unglued:
     out = []
     ambiguous = []
     for cell in cells:
-        found = glued(cell)
+        found = glued(cell) if not split_notes(cell)[1] else None  # "752 note1" is marked
         if found is None or int(found[1]) not in numbers:
             out.append(cell)
             continue
