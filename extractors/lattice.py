@@ -33,11 +33,11 @@ MIN_RULE_EM = 1.3  # a vertical rule is at least this long (a glyph's stem is sh
 MERGE_PT = 2.0  # rules closer than this are one rule
 COVER_SHARE = 0.9  # a vertical rule spans this share of the rows to count
 READINGS_DISAGREE = "readings_disagree"
-SETTING = "CNINET_SECOND_READING"  # "0" turns the second reading off
+SETTING = "CNINET_SECOND_READING"  # "1" turns the second reading on (off by default)
 
 
 def enabled() -> bool:
-    return os.environ.get(SETTING, "1").strip() != "0"
+    return os.environ.get(SETTING, "0").strip() == "1"
 
 
 @dataclass(frozen=True)

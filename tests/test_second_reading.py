@@ -16,10 +16,14 @@ from tests.extraction import load, validate_document, validated
 from tests.goldens import assert_matches_golden
 from tests.renderings import VARIANTS, Variant, rendering, ruled_grid_pdf
 
+@pytest.fixture(autouse=True)
+def second_reading_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SETTING, "1")
+
+
 MACAU = (3, 1)  # the grid's row 3 (after the header), column 1: Macau's address count
 
 
-@cache
 def grid_reading(shift: float) -> dict[str, Validated]:
     cell = MACAU if shift else None
     return validate_document(parse_document("grid.pdf", ruled_grid_pdf(cell, shift)))
