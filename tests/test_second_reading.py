@@ -3,8 +3,6 @@ agrees with the line reader on every printed cell, and flags the one cell it doe
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
 
 from extractors.document import parse_document
@@ -15,6 +13,7 @@ from tests.conftest import REPORT_PDF
 from tests.extraction import load, validate_document, validated
 from tests.goldens import assert_matches_golden
 from tests.renderings import VARIANTS, Variant, rendering, ruled_grid_pdf
+
 
 @pytest.fixture(autouse=True)
 def second_reading_on(monkeypatch: pytest.MonkeyPatch) -> None:
