@@ -21,12 +21,13 @@ run: $(STAMP)
 test: $(STAMP) lint chromium
 	$(BIN)/pytest -q
 
-# The HTML report test renders the report in headless Chromium (Debian's package; needs root).
+# The HTML report tests render the report in headless Chromium with a CJK font for Chinese text
+# (Debian's chromium and fonts-noto-cjk; needs root).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium (once) for the HTML report test"; \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; } || { \
+	  echo "installing Debian's chromium and fonts-noto-cjk (once) for the HTML report tests"; \
 	  apt-get update -qq >/dev/null && \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from cninet.settings import code_version
-from cninet.store import column_order, row_key
+from cninet.store import DATE_COLUMNS, column_order, row_key
 from schemas import DATASETS
 from schemas.provenance import LIST_COLUMNS
 
@@ -23,7 +24,7 @@ CONSTRAINTS = {
 def field_type(name: str, dtype: str) -> str:
     if name in LIST_COLUMNS:
         return "array"
-    if name == "period_end":
+    if name in DATE_COLUMNS:
         return "date"
     lowered = dtype.lower()
     for marker, kind in (("int", "integer"), ("float", "number"), ("bool", "boolean")):
@@ -32,8 +33,31 @@ def field_type(name: str, dtype: str) -> str:
     return "string"
 
 
+def may_be_empty(name: str, column: Any) -> bool:
+    """A text column that may hold an empty string (a count with no unit printed): in a
+    file an empty cell is a missing value, so the package cannot require it."""
+    if field_type(name, str(column.dtype)) != "string":
+        return False
+    return not any(rules_out_empty(check.name, check.statistics or {}) for check in column.checks)
+
+
+def rules_out_empty(name: str, statistics: dict[str, Any]) -> bool:
+    """Whether a pandera check refuses the empty string."""
+    if name == "str_length":
+        return (statistics.get("min_value") or 0) >= 1
+    if name == "str_matches":
+        return re.match(str(statistics.get("pattern", "")), "") is None
+    if name == "isin":
+        return "" not in statistics.get("allowed_values", [])
+    return False
+
+
+def required(name: str, column: Any) -> bool:
+    return not column.nullable and not may_be_empty(name, column)
+
+
 def field(name: str, column: Any) -> dict[str, Any]:
-    constraints: dict[str, Any] = {"required": not column.nullable}
+    constraints: dict[str, Any] = {"required": required(name, column)}
     checks = []
     for check in column.checks:
         known = CONSTRAINTS.get(check.name)
@@ -52,21 +76,36 @@ def field(name: str, column: Any) -> dict[str, Any]:
 
 
 def resource(dataset: str, fmt: str) -> dict[str, Any]:
+    """One dataset's resource. Its ``primaryKey`` is the row key when every key column is
+    required; a key with a column that may be missing (an indicator figure with no
+    vocabulary id) is only described, since the standard forbids missing key cells."""
     schema = DATASETS[dataset].to_schema()
-    return {
+    key = row_key(dataset)
+    keyed = all(required(name, schema.columns[name]) for name in key)
+    description = (DATASETS[dataset].__doc__ or "").strip()
+    if not keyed:
+        description += (
+            f" Key: {', '.join(key)} where each is present; a figure with no indicator id"
+            " (not in the vocabulary) has no key and is kept as printed."
+        )
+    described: dict[str, Any] = {
         "name": dataset,
         "path": f"{dataset}.{fmt}",
         "format": fmt,
-        "description": (DATASETS[dataset].__doc__ or "").strip(),
+        "description": description,
         "schema": {
             "fields": [field(name, schema.columns[name]) for name in column_order(dataset)],
-            "primaryKey": row_key(dataset),
             "checks": [
                 {"name": str(check.name), "description": check.description or ""}
                 for check in schema.checks
             ],
         },
     }
+    if keyed:
+        described["schema"]["primaryKey"] = key
+    if fmt == "csv":
+        described.update(mediatype="text/csv", encoding="utf-8")
+    return described
 
 
 def datapackage(datasets: Sequence[str], fmt: str) -> dict[str, Any]:
@@ -74,6 +113,10 @@ def datapackage(datasets: Sequence[str], fmt: str) -> dict[str, Any]:
         "name": "cninet",
         "title": "China internet statistics, curated by cninet",
         "version": code_version(),
+        "description": (
+            "Array columns (notes, quality_flags) hold a JSON array of strings, in the CSV"
+            " files as in the Parquet files (Parquet logical type JSON)."
+        ),
         "resources": [resource(dataset, fmt) for dataset in datasets],
     }
 

@@ -72,3 +72,12 @@ def write_cause(exc: BaseException) -> str:
         return cause
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return f"{type(exc).__name__}: {one_line(first, 160)}" if first else type(exc).__name__
+
+
+class TableUnreadable(Exception):
+    """A curated table exists but cannot be read (a damaged log or data file); one line
+    naming the table and the cause."""
+
+    def __init__(self, dataset: str, cause: str) -> None:
+        super().__init__(f"table {dataset} cannot be read ({cause})")
+        self.dataset = dataset

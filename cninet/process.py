@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+from deltalake import DeltaTable
 
 from cninet.guard import (
     Interrupted,
@@ -20,9 +21,9 @@ from cninet.guard import (
     check_stop,
     source_refusal,
 )
-from cninet.registry import Processed, file_sha256
+from cninet.registry import FAILED, Processed, file_sha256
 from cninet.settings import code_version
-from cninet.store import Published, TableUnreadable, open_table, to_pandas
+from cninet.store import FORMAT_PREFERENCE, Published, TableUnreadable, open_table, to_pandas
 from extractors.document import Document, DocumentError, load_document
 from extractors.extract import PendingFlag, SectionResult, run_section
 from extractors.layout import Line, document_lines
@@ -66,6 +67,9 @@ class RunResult:
     prefect_startup_s: float | None = None
     conflicts: tuple[str, ...] = ()
     write_failures: tuple[str, ...] = ()  # one line per table (or report) that was not written
+    # edition-over-edition checks of the run's editions (cninet.series): revised, drift,
+    # formats that disagree, table labels with no series id
+    edition_checks: tuple[str, ...] = ()
 
     @property
     def structural(self) -> tuple[str, ...]:
@@ -75,7 +79,39 @@ class RunResult:
 
     @property
     def flags(self) -> tuple[Flag, ...]:
+        """Each source erratum once per publication (an edition's PDF and text dump print
+        the same erratum once: the PDF's flag is kept, see ``FORMAT_PREFERENCE``)."""
+        return printed_once(self.sources)
+
+    @property
+    def all_flags(self) -> tuple[Flag, ...]:
+        """Every source's flags, one per format."""
         return tuple(flag for source in self.sources for flag in source.flags)
+
+
+def publication_name(source: SourceOutcome) -> str:
+    """The publication a source belongs to: a report edition (``cnnic_en:54``), whatever its
+    format, or the file itself (news)."""
+    edition = source.edition
+    if edition is not None and edition.edition is not None and not edition.kind.startswith("news"):
+        return f"{edition.kind}:{edition.edition}"
+    return f"file:{source.sha256 or source.path}"
+
+
+def printed_once(sources: Sequence[SourceOutcome]) -> tuple[Flag, ...]:
+    """The flags of these sources, each (publication, dataset, check, row) once, taken from
+    the preferred format's source."""
+    ranks = {f".{fmt}": rank for rank, fmt in enumerate(FORMAT_PREFERENCE)}
+    preferred = sorted(
+        sources, key=lambda s: (ranks.get(Path(s.path).suffix.lower(), len(ranks)), s.path)
+    )
+    chosen: dict[tuple[str, str, str, str], Flag] = {}
+    for source in preferred:
+        for flag in source.flags:
+            key = (publication_name(source), flag.dataset, flag.check, flag.label)
+            chosen.setdefault(key, flag)
+    kept = {id(flag) for flag in chosen.values()}
+    return tuple(flag for source in sources for flag in source.flags if id(flag) in kept)
 
 
 def discover_sources(raw: Path) -> list[Path]:
@@ -200,12 +236,20 @@ def previous_edition_rows(curated: Path, dataset: str, edition: int) -> pd.DataF
         table = open_table(curated, dataset)
         if table is None:
             return pd.DataFrame()
-        frame = to_pandas(table.to_pyarrow_table(filters=[("edition", "<", edition)]))
+        earlier = [e for e in partition_editions(table) if e < edition]
+        if not earlier:
+            return pd.DataFrame()
+        # that one edition's partition only: the cost does not grow with the editions stored
+        chosen = [("edition", "=", str(max(earlier)))]
+        return to_pandas(table.to_pyarrow_table(partitions=chosen))
     except (TableUnreadable, OSError):
         return pd.DataFrame()  # publishing this dataset will name the damage
-    if frame.empty:
-        return frame
-    return frame[frame["edition"] == frame["edition"].max()]
+
+
+def partition_editions(table: DeltaTable) -> set[int]:
+    """The edition numbers a table holds rows for, from its partition values (no data read)."""
+    values = (part.get("edition") for part in table.partitions())
+    return {int(value) for value in values if value not in (None, "")}
 
 
 def prove_whole(curated: Path, outcomes: Sequence[SourceOutcome]) -> list[SourceOutcome]:
@@ -290,12 +334,56 @@ def new_sources(paths: Sequence[Path], known: Mapping[str, str]) -> list[Path]:
     return fresh
 
 
-def processed_sources(outcomes: Sequence[SourceOutcome]) -> list[Processed]:
+def processed_sources(
+    outcomes: Sequence[SourceOutcome], failed: Mapping[str, str] | None = None
+) -> list[Processed]:
+    """The registry rows of a run's extracted sources: processed, or failed (sha256 → why)
+    for those whose rows did not all publish."""
+    failed = failed or {}
     return [
         Processed(o.sha256, o.path, o.edition.kind, o.edition.edition, "")
+        if o.sha256 not in failed
+        else Processed(
+            o.sha256, o.path, o.edition.kind, o.edition.edition, "", FAILED, failed[o.sha256]
+        )
         for o in outcomes
         if o.status == "extracted" and o.edition is not None
     ]
+
+
+PART_WAY = "run"  # the key of an unexpected error part-way through publishing
+
+
+def failure_line(dataset: str, cause: str, landed: int) -> str:
+    """One line for a table that was not published (or for an error part-way)."""
+    if dataset == PART_WAY:
+        return f"run stopped part-way after {landed} table(s) were published: {cause}"
+    return f"{dataset}: not published ({cause})"
+
+
+def failed_sources(
+    outcomes: Sequence[SourceOutcome], failed: Mapping[str, str], done: Iterable[str] = ()
+) -> tuple[list[SourceOutcome], dict[str, str]]:
+    """The outcomes with the reason each extracted source failed (a table it fed was not
+    published, or the run stopped part-way), and sha256 → that reason for the registry. A
+    source already processed (``done``: sha256s) read again unchanged has not failed: the
+    tables still hold its rows."""
+    out, why = [], {}
+    processed_before = set(done)
+    for outcome in outcomes:
+        lost = [d for d in outcome.validated if d in failed]
+        if PART_WAY in failed and outcome.status == "extracted":
+            lost = [PART_WAY]
+        if outcome.status != "extracted" or not lost or outcome.sha256 in processed_before:
+            out.append(outcome)
+            continue
+        reason = "; ".join(failure_line(d, failed[d], 0) for d in lost if d != PART_WAY) or (
+            f"run stopped part-way ({failed[PART_WAY]})"
+        )
+        reason += "; recorded as failed: the next scan reads it again"
+        why[outcome.sha256] = reason
+        out.append(replace(outcome, reason=reason))
+    return out, why
 
 
 def load_error(error: DocumentError) -> SourceOutcome:

@@ -1,6 +1,8 @@
 """Which sources have been processed: a small Delta table ``curated/_sources`` keyed by sha256.
 
-A file is identified by its content: a renamed or copied file is not a new source.
+A file is identified by its content: a renamed or copied file is not a new source. A source
+whose rows could not all be published is recorded with ``status`` ``failed`` and the reason:
+it is not processed, so the next scan reads it again (and records it ``processed`` then).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 from deltalake import CommitProperties, DeltaTable, write_deltalake
@@ -24,8 +27,12 @@ SCHEMA = pa.schema(
         ("edition", pa.int64()),
         ("run_id", pa.string()),
         ("processed_at", pa.timestamp("us", tz="UTC")),
+        ("status", pa.string()),
+        ("reason", pa.string()),
     ]
 )
+PROCESSED = "processed"
+FAILED = "failed"
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class Processed:
     kind: str
     edition: int | None
     run_id: str
+    status: str = PROCESSED
+    reason: str = ""
 
 
 def file_sha256(path: Path) -> str:
@@ -45,27 +54,56 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def processed(curated: Path) -> dict[str, str]:
-    """sha256 → the path it was first processed under."""
+def registry_rows(curated: Path) -> list[dict[str, Any]]:
+    """Every row of the registry (a registry written before ``status`` existed: all
+    processed)."""
     try:
         table = DeltaTable(str(curated / REGISTRY))
     except TableNotFoundError:
-        return {}
-    rows = table.to_pyarrow_table(columns=["source_sha256", "source_path"]).to_pylist()
-    return {row["source_sha256"]: row["source_path"] for row in rows}
+        return []
+    names = set(table.schema().to_arrow().names)
+    wanted: list[str] = ["source_sha256", "source_path", "status", "reason"]
+    columns = [c for c in wanted if c in names]
+    return [with_status(row) for row in table.to_pyarrow_table(columns=columns).to_pylist()]
+
+
+def with_status(row: dict[str, Any]) -> dict[str, Any]:
+    """A registry row with ``status``/``reason`` (absent or null in older rows: processed)."""
+    return {**row, "status": row.get("status") or PROCESSED, "reason": row.get("reason") or ""}
+
+
+def processed(curated: Path) -> dict[str, str]:
+    """sha256 → the path it was first processed under (failed attempts are not processed)."""
+    out: dict[str, str] = {}
+    for row in registry_rows(curated):
+        if row["status"] == PROCESSED:
+            out.setdefault(row["source_sha256"], row["source_path"])
+    return out
+
+
+def failed(curated: Path) -> dict[str, tuple[str, str]]:
+    """sha256 → (path, reason) of the sources whose last attempt failed and that no later
+    run processed: the next scan reads them again."""
+    out: dict[str, tuple[str, str]] = {}
+    done = processed(curated)
+    for row in registry_rows(curated):
+        if row["status"] == FAILED and row["source_sha256"] not in done:
+            out[row["source_sha256"]] = (row["source_path"], row["reason"] or "")
+    return out
 
 
 def record(curated: Path, sources: Sequence[Processed], run_id: str) -> None:
-    """Add the sources not yet known, in one commit. A source whose path was recorded before
-    with other content supersedes it: the old content is forgotten (its rows were replaced),
-    so the same old bytes restored later are read again instead of taken for processed."""
+    """Add, in one commit, the processed sources not yet known and every failed attempt. A
+    source whose path was recorded before with other content supersedes it: the old content
+    is forgotten (its rows were replaced), so the same old bytes restored later are read
+    again instead of taken for processed."""
     try:
         table: DeltaTable | None = DeltaTable(str(curated / REGISTRY))
     except TableNotFoundError:
         table = None
-    known = table.to_pyarrow_table() if table is not None else SCHEMA.empty_table()
-    shas = set(known.column("source_sha256").to_pylist())
-    new = [s for s in sources if s.source_sha256 not in shas]
+    known = [with_status(row) for row in table.to_pyarrow_table().to_pylist()] if table else []
+    done = {row["source_sha256"] for row in known if row["status"] == PROCESSED}
+    new = [s for s in sources if s.status == FAILED or s.source_sha256 not in done]
     if not new:
         return
     now = datetime.now(UTC)
@@ -73,13 +111,15 @@ def record(curated: Path, sources: Sequence[Processed], run_id: str) -> None:
         [{**s.__dict__, "run_id": run_id, "processed_at": now} for s in new], schema=SCHEMA
     )
     replaced = {s.source_path for s in new}
-    kept = [row for row in known.to_pylist() if row["source_path"] not in replaced]
+    kept = [row for row in known if row["source_path"] not in replaced]
     metadata = CommitProperties(custom_metadata={"run_id": run_id})
-    if len(kept) == known.num_rows:
-        write_deltalake(str(curated / REGISTRY), data, mode="append", commit_properties=metadata)
+    path = str(curated / REGISTRY)
+    # schema_mode: registries from before ``status``/``reason`` gain the columns
+    if len(kept) == len(known):
+        write_deltalake(path, data, mode="append", schema_mode="merge", commit_properties=metadata)
         return
     rows = pa.concat_tables([pa.Table.from_pylist(kept, schema=SCHEMA), data])
-    write_deltalake(str(curated / REGISTRY), rows, mode="overwrite", commit_properties=metadata)
+    write_deltalake(path, rows, mode="overwrite", schema_mode="merge", commit_properties=metadata)
 
 
 def processed_editions(curated: Path) -> set[int]:

@@ -15,7 +15,8 @@ import pyarrow as pa
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
-from cninet.faults import write_cause
+from cninet.catalog import first_paragraph
+from cninet.faults import TableUnreadable, write_cause
 from schemas import DATASETS, DERIVED, NATURAL_KEYS
 from schemas.provenance import LIST_COLUMNS, Provenance
 
@@ -23,15 +24,11 @@ from schemas.provenance import LIST_COLUMNS, Provenance
 VOLATILE_COLUMNS = ("run_id",)
 PARTITION_COLUMNS = ["edition"]
 DATE_COLUMNS = frozenset({"period_end", "published"})
-
-
-class TableUnreadable(Exception):
-    """A curated table exists but cannot be read (a damaged log or data file); one line
-    naming the table and the cause."""
-
-    def __init__(self, dataset: str, cause: str) -> None:
-        super().__init__(f"table {dataset} cannot be read ({cause})")
-        self.dataset = dataset
+# Every table is created with Delta's change data feed on: `diff` and the quality report read
+# what a commit changed from it instead of comparing whole versions. A checkpoint every 10
+# commits keeps opening a table from replaying a log that grows with every run.
+CDF_PROPERTY = "delta.enableChangeDataFeed"
+TABLE_CONFIGURATION = {CDF_PROPERTY: "true", "delta.checkpointInterval": "10"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +66,12 @@ def arrow_type(column: str, dtype: Any) -> pa.DataType:
     if pd.api.types.is_float_dtype(dtype):
         return pa.float64()
     return pa.string()
+
+
+def description(dataset: str) -> str:
+    """The first line of the dataset's schema docstring: stored in the Delta table's metadata
+    when it is created (`cninet datasets` reads it without importing the schemas)."""
+    return first_paragraph(DATASETS[dataset].__doc__ or "")
 
 
 def to_arrow(dataset: str, frame: pd.DataFrame) -> pa.Table:
@@ -203,7 +206,13 @@ def publish(
     path = str(table_path(curated, dataset))
     if table is None:
         write_deltalake(
-            path, data, mode="append", partition_by=PARTITION_COLUMNS, commit_properties=properties
+            path,
+            data,
+            mode="append",
+            partition_by=PARTITION_COLUMNS,
+            configuration=TABLE_CONFIGURATION,
+            description=description(dataset),
+            commit_properties=properties,
         )
     else:
         write_deltalake(
@@ -238,6 +247,8 @@ def publish_derived(
         str(table_path(curated, dataset)),
         to_arrow(dataset, frame),
         mode="overwrite",
+        configuration=TABLE_CONFIGURATION if table is None else None,
+        description=description(dataset) if table is None else None,
         commit_properties=CommitProperties(custom_metadata=dict(metadata)),
     )
     return Published(
@@ -245,10 +256,105 @@ def publish_derived(
     )
 
 
+# One publication, one fact: a report edition read from its PDF and from its text dump is ONE
+# publication. The Delta tables keep both formats' rows (provenance: page and line); readers
+# get each printed fact once, from the first format of this list that printed it. The PDF
+# wins: it is the document as printed (its page locates the figure on paper), the text dump
+# is a derived copy that carries conversion slips.
+FORMAT_PREFERENCE = ("pdf", "txt")
+
+
+def publication_of(frame: pd.DataFrame) -> pd.Series:
+    """Which publication stated each row: ``cnnic:54`` or ``isc:2024`` for a report edition
+    (all its formats and sources together), ``file:<sha256>`` for a news file or a row
+    without an edition."""
+    kind = frame["source_kind"] if "source_kind" in frame.columns else None
+    edition = frame["edition"].astype("Int64").astype("string")
+    publisher = pd.Series("cnnic:", index=frame.index, dtype="string")
+    if kind is not None:
+        publisher = publisher.mask(kind == "isc", "isc:")
+    own = edition.isna()
+    if kind is not None:
+        own = own | (kind == "news")
+    by_file = "file:" + frame["source_sha256"].astype("string")
+    return (publisher + edition).where(~own, by_file)
+
+
+def fact_key(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """What one printed fact is within one publication: the natural key, except for
+    ``indicators`` (the indicator and its period; a figure no rule named is its quote)."""
+    if dataset != "indicators":
+        return frame[list(NATURAL_KEYS[dataset])].astype("string")
+    named = frame["indicator_id"].astype("string")
+    fact = named.fillna("quote:" + frame["quote"].astype("string"))
+    return pd.DataFrame({"fact": fact, "period_end": frame["period_end"].astype("string")})
+
+
+def format_rank(frame: pd.DataFrame) -> pd.Series:
+    ranks = {fmt: rank for rank, fmt in enumerate(FORMAT_PREFERENCE)}
+    return frame["source_format"].map(ranks).fillna(len(ranks)).astype(int)
+
+
+def one_per_publication(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
+    """Each printed fact once per publication: where an edition's PDF and text dump (or two
+    sources of one edition) print the same fact, the row of the preferred format
+    (``FORMAT_PREFERENCE``; then the first source path) is kept. Row order is kept."""
+    if dataset in DERIVED or frame.empty or "source_format" not in frame.columns:
+        return frame
+    keys = fact_key(frame, dataset).assign(
+        _publication=publication_of(frame), _rank=format_rank(frame), _path=frame["source_path"]
+    )
+    order = keys.sort_values(["_rank", "_path"], kind="stable")
+    subset = [c for c in order.columns if c not in ("_rank", "_path")]
+    kept = order.drop_duplicates(subset=subset).index
+    return frame.loc[frame.index.isin(kept)]
+
+
+def value_columns(dataset: str) -> list[str]:
+    """The columns that state a fact's figures (not its key, labels' notes or provenance)."""
+    provenance = set(Provenance.to_schema().columns)
+    skip = {*NATURAL_KEYS[dataset], *provenance, "quote", "province_std"}
+    return [c for c in column_order(dataset) if c not in skip]
+
+
+def format_disagreements(frame: pd.DataFrame, dataset: str) -> list[str]:
+    """The both-formats check: one line per fact that an edition's PDF and text dump print
+    differently (each value column compared as printed text)."""
+    if dataset in DERIVED or frame.empty or "source_format" not in frame.columns:
+        return []
+    if frame["source_format"].nunique() < 2:
+        return []  # one format only: nothing to compare
+    keys = fact_key(frame, dataset).fillna("")
+    fact = keys.iloc[:, 0]
+    for column in keys.columns[1:]:
+        fact = fact + " · " + keys[column]
+    keyed = frame.assign(_publication=publication_of(frame), _fact=fact)
+    on = ["_publication", "_fact"]
+    pdf, txt = (keyed[keyed["source_format"] == fmt].drop_duplicates(on) for fmt in ("pdf", "txt"))
+    both = pdf.merge(txt, on=on, suffixes=("_pdf", "_txt"))
+    lines = []
+    for row in both.to_dict("records"):
+        for column in value_columns(dataset):
+            left, right = cell_text(row[f"{column}_pdf"]), cell_text(row[f"{column}_txt"])
+            if left != right:
+                lines.append(
+                    f"{dataset} {row['_publication']} {row['_fact']}: {column} is {left} in "
+                    f"the PDF (p. {cell_text(row['page_pdf'])}) but {right} in the text "
+                    f"(line {cell_text(row['line_txt'])})"
+                )
+    return lines
+
+
 def read(
-    curated: Path, dataset: str, version: int | None = None, edition: int | None = None
+    curated: Path,
+    dataset: str,
+    version: int | None = None,
+    edition: int | None = None,
+    all_formats: bool = False,
 ) -> pd.DataFrame:
-    """A dataset as a DataFrame, at ``version`` (default latest), optionally one edition."""
+    """A dataset as a DataFrame, at ``version`` (default latest), optionally one edition.
+    Each printed fact once (``one_per_publication``) unless ``all_formats``: then every
+    format's row, as stored."""
     if dataset not in DATASETS:
         raise KeyError(f"unknown dataset {dataset!r} (known: {', '.join(DATASETS)})")
     table = open_table(curated, dataset, version)
@@ -256,6 +362,8 @@ def read(
         raise FileNotFoundError(f"no published table for {dataset} under {curated}")
     filters = [("edition", "=", edition)] if edition is not None else None
     frame = to_pandas(arrow_of(dataset, table, filters=filters))
+    if not all_formats:
+        frame = one_per_publication(frame, dataset)
     key = row_key(dataset)
     if "edition" in frame.columns:
         key = ["edition", *key]

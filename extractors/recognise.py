@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from extractors.document import Document
@@ -39,6 +40,7 @@ def title_text(doc: Document) -> str:
     return "\n".join(doc.pages[:TITLE_PAGES]) if doc.format == "pdf" else doc.text[:HEAD_CHARS]
 
 
+@lru_cache(maxsize=4)  # every kind reads the same document's cover
 def cover_lines(head: str) -> str:
     lines = [line.strip() for line in head.split("\n") if line.strip()]
     return "\n".join(lines[:COVER_LINES])
@@ -62,10 +64,11 @@ def by_cover(doc: Document, head: str, kind: SourceKind) -> Edition | None:
     title = _regex(kind, "title", flags)
     if title is None:
         return None
-    text = nfkc(head) if kind.lang == "zh" else head
-    match = title.search(cover_lines(text))
+    cover = cover_lines(head)
+    match = title.search(nfkc(cover) if kind.lang == "zh" else cover)
     if match is None:
         return None
+    text = nfkc(head) if kind.lang == "zh" else head
     published_re, cutoff_re = _regex(kind, "published", flags), _regex(kind, "cutoff", flags)
     published = None
     if published_re is not None:
@@ -113,8 +116,9 @@ def _script_share(text: str, lang: str) -> float:
 
 def by_excerpt(doc: Document, head: str, kind: SourceKind) -> Edition | None:
     heading = _regex(kind, "heading", re.IGNORECASE | re.MULTILINE)
-    text = simplified(nfkc(head)) if kind.lang == "zh" else head
-    if heading is None or heading.search(cover_lines(text)[:400]) is None:
+    cover = cover_lines(head)
+    text = simplified(nfkc(cover)) if kind.lang == "zh" else cover
+    if heading is None or heading.search(text[:400]) is None:
         return None
     if _script_share(doc.text[:HEAD_CHARS], kind.lang) < float(kind.recognise.get("share", 0.5)):
         return None

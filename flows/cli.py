@@ -15,7 +15,6 @@ from flows import prefect_env
 prefect_env.configure()
 
 import click  # noqa: E402
-import pandas as pd  # noqa: E402
 import typer  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: E402
@@ -23,8 +22,8 @@ from rich.table import Table  # noqa: E402
 from rich.text import Text  # noqa: E402
 
 from cninet import progress  # noqa: E402
+from cninet.faults import TableUnreadable, safe_text, write_cause  # noqa: E402
 from cninet.faults import one_line as flat  # noqa: E402
-from cninet.faults import safe_text, write_cause  # noqa: E402
 from cninet.guard import (  # noqa: E402
     Interrupted,
     LimitSettingError,
@@ -33,10 +32,11 @@ from cninet.guard import (  # noqa: E402
 )
 from cninet.lock import CuratedUnavailable, run_lock  # noqa: E402
 from cninet.settings import CURATED_ENV, RAW_ENV  # noqa: E402
-from cninet.store import TableUnreadable, cell_text  # noqa: E402
-from schemas import DATASETS  # noqa: E402
 
-if TYPE_CHECKING:  # avoids importing prefect before a command needs it
+if TYPE_CHECKING:  # prefect, pandas and the schemas load when a command needs them: the quick
+    # commands (series, datasets) answer well within a second without them
+    import pandas as pd
+
     from cninet.process import RunResult
 
 T = TypeVar("T")
@@ -448,20 +448,26 @@ def diff(
     settings: Context = ctx.obj
     check_dataset(dataset)
     change = or_fail(lambda: compute(settings.curated, dataset, from_version, to_version))
-    label = [c for c in change.key if c != "source_sha256"]
     out.print(
         plain(
             f"{dataset}: {len(change.added)} rows added, {len(change.removed)} removed, "
-            f"{len(change.changed)} cells changed"
+            f"{len(change.changed)} cells changed (rows found from {change.via})"
         )
     )
+    if change.repeated:
+        shown = "; ".join(change.repeated[:3]) + ("; …" if len(change.repeated) > 3 else "")
+        out.print(
+            plain(
+                f"note: {len(change.repeated)} key(s) of ({', '.join(change.key)}) repeat among "
+                f"the changed rows ({shown}): those rows are listed as added/removed, not "
+                "compared cell by cell"
+            )
+        )
     for title, frame in (("added", change.added), ("removed", change.removed)):
         if not frame.empty:
-            where = ["source_path"] if "source_path" in frame.columns else []
-            out.print(rich_table(f"{title} rows", frame[[*where, *label]]))
+            out.print(rich_table(f"{title} rows", frame[list(change.key)]))
     if not change.changed.empty:
-        cells = change.changed.drop(columns=["source_sha256"], errors="ignore")
-        out.print(rich_table("changed cells", cells))
+        out.print(rich_table("changed cells", change.changed))
 
 
 @app.command()
@@ -472,14 +478,18 @@ def show(
     version: Annotated[int | None, typer.Option(help="Delta version (default latest).")] = None,
     edition: Annotated[int | None, typer.Option(help="Only this edition.")] = None,
     all_columns: Annotated[bool, typer.Option(help="Show provenance columns too.")] = False,
+    all_formats: Annotated[
+        bool, typer.Option(help="Rows of every format (an edition's PDF and text both).")
+    ] = False,
 ) -> None:
-    """Print a dataset (value columns; --all-columns for provenance too)."""
+    """Print a dataset (value columns; --all-columns for provenance too). Each printed fact
+    once: where an edition came as PDF and as text, the PDF's row (--all-formats: both)."""
     from cninet.store import read
     from schemas.provenance import Provenance
 
     settings: Context = ctx.obj
     check_dataset(dataset)
-    frame = or_fail(lambda: read(settings.curated, dataset, version, edition))
+    frame = or_fail(lambda: read(settings.curated, dataset, version, edition, all_formats))
     if not all_columns:
         shown = {"edition", "period_end", "quality_flags", "source_format"}
         hidden = set(Provenance.to_schema().columns) - shown
@@ -496,11 +506,15 @@ def or_fail(read_it: Callable[[], T]) -> T:
 
 
 def check_dataset(dataset: str) -> None:
+    from schemas import DATASETS
+
     if dataset not in DATASETS:
         raise fail(f"unknown dataset {dataset!r} (known: {', '.join(DATASETS)})", 2)
 
 
 def rich_table(title: str, frame: pd.DataFrame) -> Table:
+    from cninet.store import cell_text
+
     table = Table(title=plain(title))
     for column in frame.columns:
         table.add_column(plain(column), overflow="fold")
@@ -522,11 +536,14 @@ def export(
         list[str] | None, typer.Option("--dataset", help="Only these datasets (repeatable).")
     ] = None,
 ) -> None:
-    """Write one <dataset>.<format> file per curated dataset (all columns). CSV text cells
-    that a spreadsheet would run as a formula are neutralised; Parquet keeps the raw text. A
+    """Write the package <out>/<format>/: one <dataset>.<format> file per curated dataset (all
+    columns) and a datapackage.json describing them (Frictionless Data Package). CSV text
+    cells that a spreadsheet would run as a formula are neutralised; Parquet keeps the raw
+    text. --version N exports each dataset that has a version N and names the others. A
     damaged table is named and skipped; the others are written (exit 1)."""
     from cninet.export import ExportIncomplete
     from cninet.export import export as write
+    from schemas import DATASETS
 
     settings: Context = ctx.obj
     names = list(dataset or published_names(settings.curated))
@@ -536,14 +553,18 @@ def export(
     if unknown:
         raise fail(f"unknown dataset(s): {', '.join(unknown)} (known: {', '.join(DATASETS)})", 2)
     failures: list[str] = []
+    left_out: list[str] = []
     try:
-        written = write(settings.curated, out_dir, names, fmt, version)
+        exported = write(settings.curated, out_dir, names, fmt, version)
+        written, left_out = exported.written, exported.without_version
     except ExportIncomplete as exc:
         written, failures = exc.written, exc.failures
     except (ValueError, FileNotFoundError, KeyError) as exc:
         raise fail(str(exc).strip("'\"")) from None
     for path in written:
         out.print(plain(path))
+    for line in left_out:
+        err.print(plain(f"left out: {line}"), soft_wrap=True)
     for line in failures:
         say_error(line)
     if failures:
@@ -553,6 +574,7 @@ def export(
 def published_names(curated: Path) -> list[str]:
     """Datasets with a table under ``curated`` (a damaged table counts: export names it)."""
     from cninet.store import open_table
+    from schemas import DATASETS
 
     names = []
     for name in DATASETS:
@@ -562,6 +584,150 @@ def published_names(curated: Path) -> list[str]:
         except TableUnreadable:
             names.append(name)
     return names
+
+
+# --- quick read-only commands: no Prefect, no pandas, no schemas (cninet.catalog) ------------
+
+FORMATS = ("table", "csv", "json")
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})", 2)
+
+
+def json_ready(value: Any) -> Any:
+    """A cell for JSON or CSV: dates as ISO text, lists item by item."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    return value
+
+
+def emit(title: str, rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None:
+    """Rows as a rich table, CSV or JSON on stdout (CSV text cells spreadsheet-safe)."""
+    import csv
+    import io
+    import json
+
+    if fmt == "json":
+        records = [{c: json_ready(row[c]) for c in columns} for row in rows]
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+        return
+    if fmt == "csv":
+        from cninet.export import spreadsheet_safe
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            cells = [spreadsheet_safe(json_ready(row[c])) for c in columns]
+            writer.writerow(
+                [json.dumps(c, ensure_ascii=False) if isinstance(c, list) else c for c in cells]
+            )
+        print(buffer.getvalue(), end="")
+        return
+    table = Table(title=plain(title))
+    for column in columns:
+        table.add_column(plain(column), overflow="fold", no_wrap=column != "description")
+    for row in rows:
+        table.add_row(*(plain(text_cell(json_ready(row[c]))) for c in columns))
+    out.print(table)
+
+
+def text_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    return str(value)
+
+
+@app.command("series")
+@one_line_errors
+def series_command(
+    ctx: typer.Context,
+    indicator: Annotated[str, typer.Argument(help="Indicator id (see: cninet show vocabulary).")],
+    member: Annotated[
+        str | None, typer.Option(help="Only this member (province, region, organisation…).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """One indicator over time: each period's chosen figure, its publication and status."""
+    from cninet.catalog import SERIES_COLUMNS, UnknownName, members, series_rows
+
+    settings: Context = ctx.obj
+    check_format(fmt)
+    try:
+        rows = series_rows(settings.curated, indicator, member)
+    except UnknownName as exc:
+        raise fail(str(exc), 2) from None
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+    if not rows and member is not None:
+        known = ", ".join(repr(m) for m in members(settings.curated, indicator)) or "none"
+        raise fail(f"{indicator} has no member {member!r} (members: {known})", 2)
+    if not rows:
+        raise fail(f"no figures for {indicator} under {settings.curated}")
+    columns = list(SERIES_COLUMNS)
+    if fmt == "table":  # the columns a person reads; csv and json give them all
+        rows = [dict(row, where=where(row), change=change(row)) for row in rows]
+        columns = ["period_end", "member", "value", "unit", "value_base", "status"]
+        columns += ["publication", "where", "change", "quality_flags"]
+    if all(not row["member"] for row in rows):
+        columns.remove("member")
+    emit(f"{indicator} ({len(rows)} periods)", rows, columns, fmt)
+
+
+def where(row: dict[str, Any]) -> str:
+    if row["page"] is not None:
+        return f"{row['source_format']} p. {row['page']}"
+    return f"{row['source_format']} line {row['line']}" if row["line"] is not None else ""
+
+
+def change(row: dict[str, Any]) -> str:
+    return f"{row['change_pct']:+.1f} %" if row["change_pct"] is not None else ""
+
+
+@app.command("datasets")
+@one_line_errors
+def datasets_command(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """The published datasets: rows, latest version, editions, description."""
+    from cninet.catalog import datasets
+
+    settings: Context = ctx.obj
+    check_format(fmt)
+    found = datasets(settings.curated)
+    if not found:
+        raise fail(f"nothing published under {settings.curated}")
+    rows = [
+        {
+            "name": info.name,
+            "rows": info.rows,
+            "version": info.version,
+            "editions": list(info.editions) if fmt == "json" else editions_text(info.editions),
+            "description": info.description,
+        }
+        for info in found
+    ]
+    emit(f"datasets under {settings.curated}", rows, list(rows[0]), fmt)
+
+
+def editions_text(editions: tuple[int, ...]) -> str:
+    """54, 55, 56 → "54–56"; gaps kept: "45, 47–49"."""
+    runs: list[list[int]] = []
+    for number in editions:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 if __name__ == "__main__":

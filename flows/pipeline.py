@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from cninet.faults import write_cause
 from cninet.guard import check_stop, claim_signals
 from cninet.lock import run_lock
 from cninet.process import (
+    PART_WAY,
     PLAIN_STEPS,
     RunResult,
     SourceOutcome,
@@ -25,6 +27,9 @@ from cninet.process import (
     commit_metadata,
     discover_sources,
     duplicate_of,
+    failed_sources,
+    failure_line,
+    failure_words,
     load_source,
     new_sources,
     processed_sources,
@@ -41,6 +46,7 @@ from cninet.process import (
 from cninet.reconcile import conflict_lines, reconcile, validated_reconciliation
 from cninet.registry import file_sha256, processed, record
 from cninet.report import render_report, write_report
+from cninet.series import publish_series
 from cninet.settings import code_version
 from cninet.store import Published, publish, publish_derived, read_if_published
 from cninet.versions import changes_since_previous
@@ -101,14 +107,17 @@ def extract_source(
 
 
 def publish_all(
-    curated: Path, run_id: str, outcomes: Sequence[SourceOutcome]
-) -> tuple[tuple[Published, ...], dict[str, str]]:
+    curated: Path,
+    run_id: str,
+    outcomes: Sequence[SourceOutcome],
+    published: list[Published],
+    failed: dict[str, str],
+) -> None:
     """One Delta commit per dataset over all sources where that dataset validated. A table
     that cannot be written (disk full, read-only, corrupted) is named with the cause and the
     others are still written: each commit stands alone, and the failed table keeps its
-    previous version. Returns what was published and, per failed dataset, the cause."""
-    published = []
-    failed: dict[str, str] = {}
+    previous version. Appends to ``published`` as each commit lands and, per failed
+    dataset, the cause to ``failed`` (so an error part-way still knows what landed)."""
     for dataset, parts in sorted(publishable(outcomes).items()):
         frame = pd.concat([part for _, part in parts], ignore_index=True)
         metadata = commit_metadata(run_id, dataset, frame, outcomes)
@@ -118,7 +127,6 @@ def publish_all(
         else:
             published.append(outcome)
         progress.current().advance(f"published {dataset}")
-    return tuple(published), failed
 
 
 @task(cache_policy=NO_CACHE)
@@ -138,6 +146,18 @@ def reconcile_published(curated: Path, run_id: str) -> tuple[Published | None, t
     frame = validated_reconciliation(reconcile(indicators, run_id))
     metadata = {"run_id": run_id, "dataset": "reconciliation", "code_version": code_version()}
     return publish_derived(curated, "reconciliation", frame, metadata), conflict_lines(frame)
+
+
+@task(cache_policy=NO_CACHE)
+def series_task(
+    curated: Path, run_id: str, editions: list[int]
+) -> tuple[list[Published] | str, list[str]]:
+    """Rebuild ``series`` and ``vocabulary`` from the store; the edition checks' lines of the
+    run's editions (or the cause, when it could not be written)."""
+    try:
+        return publish_series(curated, run_id, editions)
+    except Exception as exc:
+        return write_cause(exc), []
 
 
 def current_run_id() -> str:
@@ -222,33 +242,48 @@ def finish_run(
 ) -> RunResult:
     """Publish every dataset once (one writer: the caller holds the lock), rebuild the
     reconciliation, record the sources, write the quality report. A write that fails is one
-    line in ``write_failures``; the sources that fed a failed table are not recorded, so the
-    next scan reads them again."""
-    outcomes = prove_whole(curated, outcomes)
-    progress.current().add(len(publishable(outcomes)))
-    published, failed = publish_all(curated, run_id, outcomes)
-    reconciled, conflicts = reconcile_task(curated, run_id)
-    if isinstance(reconciled, str):
-        failed["reconciliation"] = reconciled
-    elif reconciled is not None:
-        published = (*published, reconciled)
-    blocked = {o.sha256 for o in outcomes if any(dataset in failed for dataset in o.validated)}
-    failures = [f"{dataset}: not published ({cause})" for dataset, cause in failed.items()]
+    line in ``write_failures``; the sources that fed a failed table are recorded as failed
+    (not processed), so the next scan reads them again. An unexpected error part-way fails
+    every source of the run the same way; the report is written whatever happened."""
+    published: list[Published] = []
+    failed: dict[str, str] = {}
+    conflicts: tuple[str, ...] = ()
+    checks: list[str] = []
     try:
-        record(
-            curated,
-            [s for s in processed_sources(outcomes) if s.source_sha256 not in blocked],
-            run_id,
-        )
+        outcomes = prove_whole(curated, outcomes)
+        progress.current().add(len(publishable(outcomes)))
+        publish_all(curated, run_id, outcomes, published, failed)
+        reconciled, conflicts = reconcile_task(curated, run_id)
+        if isinstance(reconciled, str):
+            failed["reconciliation"] = reconciled
+        elif reconciled is not None:
+            published.append(reconciled)
+        editions = sorted({o.edition.edition for o in outcomes if o.edition and o.edition.edition})
+        derived, checks = series_task(curated, run_id, editions)
+        if isinstance(derived, str):
+            failed["series"] = derived
+        else:
+            published.extend(derived)
+    except Exception as exc:
+        failed[PART_WAY] = failure_words(exc)
+    try:
+        known = set(processed(curated))
+    except Exception:
+        known = set()  # recording names the damage below
+    outcomes, why = failed_sources(outcomes, failed, known)
+    failures = [failure_line(dataset, cause, len(published)) for dataset, cause in failed.items()]
+    try:
+        record(curated, processed_sources(outcomes, why), run_id)
     except Exception as exc:
         failures.append(f"sources registry (_sources): not written ({write_cause(exc)})")
+    done = tuple(published)
     result = RunResult(
-        run_id, tuple(outcomes), published, None, startup, conflicts, tuple(failures)
+        run_id, tuple(outcomes), done, None, startup, conflicts, tuple(failures), tuple(checks)
     )
     try:
-        changes = changes_since_previous(curated, published)
-    except Exception:
-        changes = {}
+        changes = changes_since_previous(curated, done)
+    except Exception as exc:
+        changes = {item.dataset: f"not compared ({write_cause(exc)})" for item in done}
     try:
         report = write_report(curated, result, changes)
     except Exception as exc:
@@ -259,7 +294,7 @@ def finish_run(
         key="cninet-quality-report",
         description=f"cninet quality report, run {run_id}",
     )
-    return RunResult(run_id, result.sources, published, report, startup, conflicts, tuple(failures))
+    return dataclasses.replace(result, report_path=report, write_failures=tuple(failures))
 
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{path.name}")

@@ -22,6 +22,7 @@ from schemas.ip_addresses import (
 )
 from schemas.news import NewsArticles
 from schemas.reconciliation import Reconciliation
+from schemas.series import Series, Vocabulary
 
 # Closed set: dataset name → schema (habit 3: an explicit dict).
 DATASETS: dict[str, type[pa.DataFrameModel]] = {
@@ -39,6 +40,8 @@ DATASETS: dict[str, type[pa.DataFrameModel]] = {
     "indicators": Indicators,
     "news_articles": NewsArticles,
     "reconciliation": Reconciliation,
+    "series": Series,
+    "vocabulary": Vocabulary,
 }
 
 # Columns that identify a row within one source (natural key besides source_sha256).
@@ -57,7 +60,9 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "indicators": ("indicator_id", "period_end", "quote"),
     "news_articles": ("article_id",),
     "reconciliation": ("indicator_id", "period_end"),
+    "series": ("indicator_id", "member", "period_end"),
+    "vocabulary": ("indicator_id",),
 }
 
 # Datasets computed from other curated datasets (not from one source): rewritten whole.
-DERIVED = frozenset({"reconciliation"})
+DERIVED = frozenset({"reconciliation", "series", "vocabulary"})

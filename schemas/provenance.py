@@ -9,7 +9,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 # Columns holding lists of strings (pandas object dtype; Delta list<string>).
-LIST_COLUMNS = frozenset({"quality_flags", "notes", "sources", "values"})
+LIST_COLUMNS = frozenset({"quality_flags", "notes", "sources", "values", "publications"})
 
 
 def is_string_list(value: Any) -> bool:

@@ -9,7 +9,7 @@ from pandera.typing import Series
 class Reconciliation(pa.DataFrameModel):
     """Indicator × period stated by two or more publications: agree or conflict."""
 
-    indicator_id: Series[str] = pa.Field(description="vocabulary id")
+    indicator_id: Series[str] = pa.Field(str_length={"min_value": 1}, description="vocabulary id")
     period_end: Series[pa.DateTime] = pa.Field(description="date the figures refer to")
     n_sources: Series[int] = pa.Field(ge=2, description="publications stating it")
     sources: Series[object] = pa.Field(description="publications: kind:edition or kind:file")

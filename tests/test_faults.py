@@ -221,12 +221,12 @@ def test_a_corrected_file_supersedes_its_path(store: Path, workdir: Path) -> Non
     path.write_text(CERNET.sub(lambda m: m[1] + "1", text, count=2), encoding="utf-8")
     code, _, err = cli("run", "--raw", "raw")
     assert code == 0, err
-    rows = read(store, "ipv6_by_org")
+    rows = read(store, "ipv6_by_org", all_formats=True)
     mine = rows[rows["source_path"] == EDITION_55]
     cernet = mine[mine["organization"] == "China Education and Research Network"]
     assert list(cernet["blocks_32"]) == [1] and len(mine) == 8
     assert mine["source_sha256"].nunique() == 1
-    earlier = read(store, "ipv6_by_org", version=before)
+    earlier = read(store, "ipv6_by_org", version=before, all_formats=True)
     cernet_before = earlier[
         (earlier["source_path"] == EDITION_55)
         & (earlier["organization"] == "China Education and Research Network")
@@ -245,7 +245,7 @@ def test_a_file_restored_to_its_old_content_is_read_again(store: Path, workdir: 
     path.write_text(original, encoding="utf-8")
     result = process_new(str(workdir / "raw"), str(store))
     assert [(o.path, o.status) for o in result.sources] == [(EDITION_55, "extracted")]
-    rows = read(store, "ipv6_by_org")
+    rows = read(store, "ipv6_by_org", all_formats=True)
     cernet = rows[
         (rows["source_path"] == EDITION_55)
         & (rows["organization"] == "China Education and Research Network")
@@ -259,7 +259,7 @@ def test_a_path_named_twice_is_read_once(workdir: Path) -> None:
     shutil.copy(REPORT_TXT, workdir / "x.txt")
     code, out, err = cli("run", "x.txt", "x.txt", "./x.txt")
     assert code == 0, err
-    assert len(read(workdir / "cur", "ipv6_by_org")) == 8
+    assert len(read(workdir / "cur", "ipv6_by_org", all_formats=True)) == 8
     assert DeltaTable(str(workdir / "cur" / "ipv6_by_org")).version() == 0
     assert "duplicate" not in out
 
@@ -296,7 +296,7 @@ def test_a_cut_delta_log_breaks_only_its_table(store: Path, workdir: Path) -> No
     assert one_error_line(err).startswith("error: table ipv4_by_org cannot be read (")
     written = {Path(line).stem for line in out.split()}
     assert "ipv4_by_org" not in written and "ipv6_by_org" in written
-    assert len(pd.read_csv(workdir / "out" / "ipv6_by_org.csv")) == 16  # both editions
+    assert len(pd.read_csv(workdir / "out" / "csv" / "ipv6_by_org.csv")) == 16  # both editions
     code, _, err = cli("versions", "ipv6_by_org")
     assert code == 0, err
 
@@ -367,7 +367,11 @@ def test_a_read_only_table_is_named_and_the_others_publish(
     assert editions_of(store, "ipv4_by_org") == [54, 55]
     assert editions_of(store, "ipv6_by_org") == [54, 55, 56]
     registry = DeltaTable(str(store / "_sources")).to_pandas()
-    assert "cnnic-56-en.txt" not in set(registry["source_path"])  # read again next time
+    attempt = registry[registry["source_path"] == "cnnic-56-en.txt"]
+    assert attempt["status"].tolist() == ["failed"]  # not processed: read again next time
+    assert (
+        attempt["reason"].iloc[0].startswith("ipv4_by_org: not published (Read-only file system)")
+    )
 
 
 def test_no_op_requests_exit_2(store: Path, workdir: Path) -> None:
@@ -416,7 +420,7 @@ def test_provenance_names_no_machine_path(
     outside.write_text(edition_text(56), encoding="utf-8")
     code, _, err = cli("run", str(outside))
     assert code == 0, err
-    rows = read(store, "ipv6_by_org")
+    rows = read(store, "ipv6_by_org", all_formats=True)
     assert set(rows["source_path"]) == {"cnnic-54-en-2024-08.txt", EDITION_55, "copy-56.txt"}
     metadata = DeltaTable(str(store / "ipv6_by_org")).history(1)[0]
     assert json.loads(metadata["source_paths"]) == ["copy-56.txt"]

@@ -4,6 +4,7 @@ examples every rule carries, recognition by document structure, sources without 
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
 import yaml
@@ -12,6 +13,7 @@ from extractors.document import parse_document
 from extractors.edition import edition_cutoff, edition_of
 from extractors.figures.engine import Dating, read_prose
 from extractors.figures.grammar import GrammarError, grammar, lexicon_from_text
+from extractors.figures.literals import required_words
 from extractors.figures.numbers import find_han, read_latin
 from extractors.figures.rules import build_rule, kind_from_data
 from extractors.figures.text import Prose, normalise_with_offsets, sentences
@@ -150,7 +152,9 @@ def test_rule_examples(kind_name: str, rule_id: str, example: object) -> None:
     prose = Prose(text, (0,), ((None, 1),), lang=kind.lang)
     found = read_prose(prose, sentences(prose), kind, Dating(default=D(2024, 6, 30)), base_units())
     got = [(m.fact.indicator_id, m.fact.value, m.fact.unit) for m in found if m.fact.indicator_id]
-    assert got == [tuple(f) for f in example.facts]  # type: ignore[attr-defined]
+    # the facts in any order: a kind that does not sort reads its rules' figures in rule order
+    expected = [tuple(f) for f in example.facts]  # type: ignore[attr-defined]
+    assert sorted(got, key=repr) == sorted(expected, key=repr)
 
 
 def test_examples_exist_for_the_new_kinds() -> None:
@@ -269,3 +273,49 @@ def test_a_figure_of_another_body_keeps_its_publisher() -> None:
     assert facts["internet_users"].publisher == "CNNIC" and facts["internet_users"].edition == 53
     stations = facts["base_stations_5g"]
     assert stations.publisher == "MIIT" and stations.edition is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "flags", "expected"),
+    [
+        # the two most selective of: literal runs, required repeats, alternations of literals;
+        # optional parts add none
+        (r"number\s+of\s+(?:users|netizens)+(?:\s+in\s+china)?", 0, {"number", "netizens|users"}),
+        (r"(?:网络视频|短视频)(?:的)?用户", 0, {"网络视频|短视频", "用户"}),
+        (r"(?i:CNNIC)\b", 0, {"cnnic"}),
+        (r"\d+%|\d+\s+percent", 0, {"percent|%"}),  # every branch has a word
+        (r"\d+%|\d+", 0, set()),  # one branch needs no word: nothing required
+    ],
+)
+def test_a_pattern_gives_the_words_it_cannot_match_without(
+    pattern: str, flags: int, expected: set[str]
+) -> None:
+    found = {
+        "|".join(sorted(words, key=lambda w: (-len(w), w)))
+        for words in required_words(pattern, flags)
+    }
+    assert found == expected
+
+
+def test_the_word_pre_check_never_skips_a_sentence_a_rule_matches() -> None:
+    """Every rule of every kind over every line of the corpus and every example: where the
+    pattern matches, the words it needs are in the text (the pre-check is sound)."""
+    texts = [
+        example.text for kind in all_kinds() for rule in kind.rules for example in rule.examples
+    ]
+    for path in sorted((Path(__file__).parent / "corpus").rglob("*.txt")):
+        texts += normalise_with_offsets(path.read_text(encoding="utf-8"))[0].splitlines()
+    matched = 0
+    for kind in all_kinds():
+        for rule in kind.rules:
+            for text in texts:
+                if rule.regex.search(text) is None:
+                    continue
+                matched += 1
+                folded = text.casefold()
+                assert all(any(w in folded for w in words) for words in rule.needs), (
+                    kind.kind,
+                    rule.id,
+                    text,
+                )
+    assert matched > 300

@@ -70,15 +70,16 @@ def test_run_publishes_versions_reruns_idempotently_and_time_travels(
     assert {p.dataset: p.version for p in third.published if p.dataset in ROWS} == dict.fromkeys(
         ROWS, 1
     )
-    latest = read(curated, "ipv6_by_org")
+    latest = read(curated, "ipv6_by_org", all_formats=True)
     assert sorted(set(latest["edition"])) == [54, 55]
-    assert len(read(curated, "ipv6_by_org", version=0)) == 16
+    assert len(read(curated, "ipv6_by_org", version=0, all_formats=True)) == 16
+    assert len(read(curated, "ipv6_by_org", version=0)) == 8  # each printed fact once
     assert len(latest) == 24
     others = latest[(latest["organization"] == "Others") & (latest["edition"] == 55)]
     assert others["blocks_32"].tolist() == [921]
     total_55 = latest[(latest["is_total"]) & (latest["edition"] == 55)]
     assert total_55["quality_flags"].map(list).tolist() == [["erratum_parts_sum_to_total"]]
-    assert len(read(curated, "ipv6_by_org", edition=54)) == 16
+    assert len(read(curated, "ipv6_by_org", edition=54, all_formats=True)) == 16
 
 
 def test_quality_report_lists_every_flag_with_printed_text_and_place(
@@ -89,12 +90,15 @@ def test_quality_report_lists_every_flag_with_printed_text_and_place(
     assert result.report_path.suffix == ".html"
     report = result.report_path.with_suffix(".md").read_text(encoding="utf-8")
     assert result.report_path.parent == workdir / "curated" / "_reports"
-    lines = [line for line in report.splitlines() if "erratum_equivalence" in line]
-    assert len(lines) == 4
-    assert any("62,947,328^{Note2}" in line and "p. 37" in line for line in lines)
+    group = report.split("### `erratum_equivalence` — cnnic edition 54 (2)")[1].split("##")[0]
+    lines = [line for line in group.splitlines() if line.startswith("| ipv4_by_org")]
+    assert len(lines) == 2  # each erratum once for the edition, with the PDF's and text's place
+    alliance = next(line for line in lines if "IP Address Allocation Alliance" in line)
+    assert "62,947,328^{Note2}" in alliance and "62,947,328 note 2" in alliance
+    assert "pdf p. 37" in alliance and "txt line 917" in alliance
     assert any("16,649,984" in line and "line 919" in line for line in lines)
-    assert any("62,947,328 note 2" in line and "line 917" in line for line in lines)
     assert "62,938,624" in report  # what 3A+192B+94C really is
+    assert len(result.all_flags) == 4 and len(result.flags) == 2
 
 
 def test_cli_run_summary_and_export(raw: Path, workdir: Path) -> None:
@@ -107,16 +111,16 @@ def test_cli_run_summary_and_export(raw: Path, workdir: Path) -> None:
     code, out, err = cli("--curated", "cur", "export", "--format", "csv", "--out", "export")
     assert code == 0, err
     for dataset in CNNIC_DATASETS:
-        frame = pd.read_csv(workdir / "export" / f"{dataset}.csv")
-        assert len(frame) == 2 * ROWS[dataset]
+        frame = pd.read_csv(workdir / "export" / "csv" / f"{dataset}.csv")
+        assert len(frame) == ROWS[dataset]  # each printed fact once (the PDF's rows)
         assert set(frame.columns) == set(DATASETS[dataset].to_schema().columns)
-    org = pd.read_csv(workdir / "export" / "ipv4_by_org.csv")
+    org = pd.read_csv(workdir / "export" / "csv" / "ipv4_by_org.csv")
     cernet = org[org["organization"] == "China Education and Research Network"]
-    assert cernet["addresses"].tolist() == [16649984, 16649984]
-    assert cernet["quality_flags"].tolist() == ['["erratum_equivalence"]'] * 2
+    assert cernet["addresses"].tolist() == [16649984]
+    assert cernet["quality_flags"].tolist() == ['["erratum_equivalence"]']
 
     code, _, err = cli("--curated", "cur", "export", "--out", "old", "--version", "7")
-    assert code == 1 and "version 7" in err
+    assert code == 1 and "no dataset has version 7" in err
 
 
 def test_unknown_pdf_named_explicitly_is_rejected_and_nothing_published(workdir: Path) -> None:
@@ -163,7 +167,10 @@ def test_readme_reading_example_runs(raw: Path, workdir: Path) -> None:
         ("China Unicom", 69866752),
         ("IP Address Allocation Alliance of CNNIC", 62947328),
     ]
-    assert scope["mainland"] == [64435, 64435]  # PDF and text dump, App. 2 Table 3
+    assert scope["mainland"] == [64435]  # App. 2 Table 3, once: PDF and text are one edition
+    users = scope["users"]
+    assert isinstance(users, pd.DataFrame)
+    assert users["value_base"].tolist() == [1_099_670_000]  # 1.09967 billion by June 2024
     flagged = scope["flagged"]
     assert isinstance(flagged, pd.DataFrame)
     assert sorted(set(flagged["organization"])) == [
@@ -203,14 +210,14 @@ def test_failure_part_way_leaves_each_table_at_a_complete_version(
     versions = {name: DeltaTable(str(workdir / "cur" / name)).version() for name in CNNIC_DATASETS}
     assert versions["ipv4_by_region"] == 0  # untouched: still the complete first version
     assert versions["users_by_province"] == 1  # published after the failure, complete
-    assert len(read(workdir / "cur", "ipv4_by_region")) == 8
-    assert len(read(workdir / "cur", "ipv4_by_org")) == 24
+    assert len(read(workdir / "cur", "ipv4_by_region", all_formats=True)) == 8
+    assert len(read(workdir / "cur", "ipv4_by_org", all_formats=True)) == 24
     # 31 printed provinces for each of the three sources (54th PDF, 54th text, the new edition)
-    assert len(read(workdir / "cur", "users_by_province")) == 93
+    assert len(read(workdir / "cur", "users_by_province", all_formats=True)) == 93
 
     monkeypatch.setattr(store, "to_arrow", real)
     assert cli("--curated", "cur", "run", "--raw", "raw")[0] == 0
-    assert len(read(workdir / "cur", "ipv4_by_region")) == 12
+    assert len(read(workdir / "cur", "ipv4_by_region", all_formats=True)) == 12
 
 
 def test_everything_in_raw_reports_and_news(workdir: Path) -> None:

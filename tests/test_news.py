@@ -36,7 +36,9 @@ import pytest
 
 from extractors.document import Document, load_document, parse_document
 from extractors.figures.dates import period_phrases
+from extractors.figures.grammar import GrammarError
 from extractors.figures.numbers import Figure, read_latin
+from extractors.figures.rules import build_relevance
 from extractors.kinds import source_kind
 from extractors.readers.news import (
     Article,
@@ -176,16 +178,52 @@ def test_unrelated_article_is_recorded_but_yields_no_figures(
 
 
 def test_relevance_is_decided_by_content() -> None:
+    en, zh = source_kind("news_en"), source_kind("news_zh")
     iran = FILE_2025.read_text(encoding="utf-8").split("\n")[11:23]
-    assert relevance("\n".join(iran))[0] is False
+    assert relevance("\n".join(iran), en)[0] is False
     assert relevance("Internet users in the United States reached 300 million, with a "
-                     "broadband penetration rate of 90 percent.") == (
+                     "broadband penetration rate of 90 percent.", en) == (
         False,
         "internet-statistics terms (internet users, penetration rate, broadband) but not about "
         "China",
     )  # fmt: skip
-    assert relevance("China's trade with Iran rose by 5G standards.")[0] is False
-    assert relevance("China's internet users hit 1 billion, the CNNIC said.")[0] is True
+    assert relevance("China's trade with Iran rose by 5G standards.", en) == (
+        False,
+        "1 internet-statistics topic(s) (5G), 2 needed",
+    )
+    assert relevance("China's internet users hit 1 billion, the CNNIC said.", en)[0] is True
+    # Chinese: traditional characters read as simplified
+    assert relevance("截至去年底，我國網民規模達10.92億人，互聯網普及率達77.5%。", zh) == (
+        True,
+        "about China's internet statistics: 网民, 普及率",
+    )
+    assert relevance("美国网民规模达3亿，普及率为90%。", zh)[1] == (
+        "internet-statistics terms (网民, 普及率) but not about China"
+    )
+
+
+@pytest.mark.parametrize(
+    ("relevance_record", "message"),
+    [
+        (
+            {"place": "China", "topics": {"5G": "5G(", "web": "web"}},
+            "relevance topic '5G': bad pattern",
+        ),
+        ({"topics": {"5G": "5G"}}, "relevance: no place pattern"),
+        ({"place": "China", "topics": {}}, "relevance: topics must map a label to a pattern"),
+        ({"place": "China", "topics": {"5G": "5G"}, "min_topics": 2}, "min_topics must be"),
+        ({"place": "China", "topics": {"5G": "5G"}, "minimum": 1}, "unknown key 'minimum'"),
+    ],
+)
+def test_a_bad_relevance_record_is_refused_in_one_line(
+    relevance_record: dict[str, object], message: str
+) -> None:
+    """The topics are data (extractors/sources/news_*/source.yaml), validated when loaded."""
+    path = "extractors/sources/news_en/source.yaml"
+    with pytest.raises(GrammarError) as caught:
+        build_relevance(relevance_record, "en", path)
+    text = str(caught.value)
+    assert text.startswith(path + ": relevance") and message in text and "\n" not in text
 
 
 def test_wrapped_lines_are_not_titles() -> None:
@@ -627,7 +665,7 @@ def test_rules_are_declarative_and_name_known_ids() -> None:
         assert rule.regex.groupindex, rule.id
         for group, template, _ in rule.slots:
             assert group in rule.regex.groupindex, (rule.id, group)
-            if "{" not in template:
+            if template and "{" not in template:  # "" claims a figure and names no id
                 assert template in units, template
 
 

@@ -243,7 +243,7 @@ ZH_DATE_RE = re.compile(
     r"|(?<![\d年])(?P<mon>1[0-2]|0?[1-9])月(?:(?P<mday>3[01]|[12]\d|0?[1-9])日)?"
 )
 ZH_RELATIVE_RE = re.compile(
-    r"(?P<rel>去年底|去年年底|去年末|去年|上年底|上年末|今年上半年|今年|(?<!\d年)(?<!\d)上半年|(?<![\d今去上])年底"
+    r"(?P<rel>去年底|去年年底|去年末|去年(?!同期)|上年底|上年末|今年上半年|今年|(?<!\d年)(?<!\d)上半年|(?<![\d今去上])年底"
     r"|(?<![\d今去上])年末)(?:(?P<rmon>1[0-2]|0?[1-9])月(?:(?P<rday>3[01]|[12]\d|0?[1-9])日)?)?"
 )
 ZH_COMPARISON_BEFORE_RE = re.compile(r"(?:较|比|相比|相较于?|同比|环比|与|自|从|由)$")
@@ -272,6 +272,23 @@ def zh_date_of(match: re.Match[str], default_year: int) -> datetime.date:
     if match["quarter"]:
         return month_end(year, QUARTERS[match["quarter"]])
     return datetime.date(year, 12, 31)
+
+
+def earlier_date(text: str, position: int, later: datetime.date, lang: str) -> datetime.date:
+    """The period of the earlier value of a change ("由2016年底的95.1%提升至96.3%", "rose from
+    16.9% in March 2020 to 26.3%"): a date printed with it (Chinese: between the rule's start
+    and the figure, ``text[:position]``; English: right after it), else the end of the year
+    before ``later`` (CNNIC compares a figure with the end of the previous year)."""
+    fallback = datetime.date(later.year - 1, 12, 31)
+    if lang != "zh":
+        return postfix_date(text, position, later.year) or fallback
+    found = fallback
+    for match in ZH_DATE_RE.finditer(text, 0, position):
+        found = zh_date_of(match, later.year)
+    for match in ZH_RELATIVE_RE.finditer(text, 0, position):
+        if match["rel"].startswith(("去年", "上年")):
+            found = fallback
+    return found
 
 
 def period_before(text: str, default: datetime.date) -> datetime.date:

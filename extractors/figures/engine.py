@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from extractors.figures.dates import (
+    earlier_date,
     footnote_date,
     opening_date,
     period_before,
@@ -81,7 +82,14 @@ class _Run:
     kind: SourceKind
     dating: Dating
     units: Mapping[str, str]
-    lowered: str = ""
+    index: int = 0  # the sentence being read
+    windows: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    present: dict[int, int] = field(default_factory=dict)  # gate words found, per window size
+    gate: _Gate = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.gate = _gate(self.kind)
+
     claimed: list[tuple[int, int]] = field(default_factory=list)
 
     def free(self, start: int) -> bool:
@@ -191,6 +199,8 @@ def list_figures(run: _Run, rule: Rule, match: re.Match[str], offset: int, end: 
             for f in find_han(text, values_start, end, run.kind.numerals, run.kind.lang)
             if f.is_quantity and f.start < values_end
         ]
+    if rule.shared and len(figures) == 1 and ordered:
+        return [(figures[0], i or None, None) for i in ordered]
     if len(ordered) != len(figures):
         return [(figure, None, None) for figure in figures]
     return [(f, i or None, None) for f, i in zip(figures, ordered, strict=True)]
@@ -355,18 +365,82 @@ def make_mention(
     return Mention(fact, named, (prose.piece_key(figure.start), figure.start))
 
 
-def _window(run: _Run, rule: Rule, index: int) -> tuple[int, str] | None:
-    sentence = run.sentences[index]
-    if rule.anchors and not any(anchor in run.lowered for anchor in rule.anchors):
-        return None
-    start = run.sentences[max(0, index - rule.context + 1)].start
-    window = run.prose.norm[start : sentence.end]
+@dataclass(frozen=True)
+class _Gate:
+    """A kind's pre-check: every word its rules' anchors and patterns need (``words``), and per
+    rule a bit mask of its anchors (0: none) and one mask per set of words its pattern needs."""
+
+    words: tuple[str, ...]
+    anchors: tuple[int, ...]
+    needs: tuple[tuple[int, ...], ...]
+    # per rule, the masks tested against the current sentence alone (anchors, and the needs of
+    # a one-sentence rule): every one must meet the sentence's words
+    sentence: tuple[tuple[int, ...], ...]
+
+
+_GATES: dict[int, tuple[SourceKind, _Gate]] = {}
+
+
+def _gate(kind: SourceKind) -> _Gate:
+    cached = _GATES.get(id(kind))
+    if cached is not None and cached[0] is kind:
+        return cached[1]
+    every = sorted({w for r in kind.rules for w in (*r.anchors, *(w for s in r.needs for w in s))})
+    bit = {word: 1 << n for n, word in enumerate(every)}
+
+    def mask(words: Iterable[str]) -> int:
+        return sum(bit[w] for w in set(words))
+
+    anchors = tuple(mask(r.anchors) for r in kind.rules)
+    needs = tuple(tuple(mask(words) for words in r.needs) for r in kind.rules)
+    sentence = tuple(
+        tuple(m for m in ((a,) if a else ()) + (n if r.context == 1 else ()) if m)
+        for r, a, n in zip(kind.rules, anchors, needs, strict=True)
+    )
+    gate = _Gate(tuple(every), anchors, needs, sentence)
+    _GATES[id(kind)] = (kind, gate)
+    return gate
+
+
+def _present(run: _Run, context: int) -> int:
+    """The bit mask of the gate's words found in the window of ``context`` sentences."""
+    found = run.present.get(context)
+    if found is None:
+        folded = _window_text(run, context)[2]
+        found = 0
+        for n, word in enumerate(run.gate.words):
+            if word in folded:
+                found |= 1 << n
+        run.present[context] = found
+    return found
+
+
+def _window_text(run: _Run, context: int) -> tuple[int, str, str]:
+    """(start, text, case-folded text) of the window of ``context`` sentences ending with the
+    current one."""
+    cached = run.windows.get(context)
+    if cached is None:
+        index = run.index
+        start = run.sentences[max(0, index - context + 1)].start
+        text = run.prose.norm[start : run.sentences[index].end]
+        cached = run.windows[context] = (start, text, text.casefold())
+    return cached
+
+
+def _window(run: _Run, number: int, rule: Rule) -> tuple[int, str] | None:
+    """(start, text) of the window of rule ``number`` ending with the current sentence, or None
+    when the rule cannot match there (one word of every set its pattern needs in the window,
+    ``requires``, ``topic``; its anchors were tested by the caller, see ``sentence_mentions``)."""
+    if rule.context > 1:
+        present = _present(run, rule.context)
+        for needed in run.gate.needs[number]:
+            if not needed & present:
+                return None
+    start, window, folded = _window_text(run, rule.context)
     if rule.requires is not None and not rule.requires.search(window):
         return None
-    if rule.topic:
-        lowered = window.lower()
-        if not any(word.lower() in lowered for word in rule.topic):
-            return None
+    if rule.topic and not any(word.casefold() in folded for word in rule.topic):
+        return None
     return start, window
 
 
@@ -392,10 +466,15 @@ STATEMENT_END_RE = re.compile(r"$|[,;。!?、:)\]」』”’]|和|及|与|或|�
 
 
 def _emit(
-    run: _Run, index: int, figure: Figure, named: str | None, yoy: str | None
+    run: _Run,
+    index: int,
+    figure: Figure,
+    named: str | None,
+    yoy: str | None,
+    period: tuple[datetime.date, bool] | None = None,
 ) -> Iterator[Mention]:
     strategy = PERIOD_STRATEGIES[run.kind.period]
-    period = strategy(run, index, figure)
+    period = period or strategy(run, index, figure)
     run.claimed.append((figure.start, figure.stop))
     yield make_mention(run, index, figure, named, period)
     if not run.kind.changes_after:
@@ -409,6 +488,35 @@ def _emit(
     yield make_mention(run, index, change, yoy, period)
 
 
+def _earlier_periods(
+    run: _Run, index: int, rule: Rule, match: re.Match[str], offset: int, slots: Sequence[Slot]
+) -> dict[int, tuple[datetime.date, bool]]:
+    """Periods of the figures in the rule's ``earlier`` groups (by figure start): see
+    ``extractors.figures.dates.earlier_date``, relative to the later figure's period."""
+    if not rule.earlier:
+        return {}
+    spans = [(offset + match.start(g), offset + match.end(g)) for g in rule.earlier if match[g]]
+    earlier = [s[0] for s in slots if any(a <= s[0].start < b for a, b in spans)]
+    later = [s[0] for s in slots if all(not a <= s[0].start < b for a, b in spans)]
+    if not earlier or not later:
+        return {}
+    strategy = PERIOD_STRATEGIES[run.kind.period]
+    later_period, resolved = strategy(run, index, later[0])
+    if later_period == datetime.date.min:
+        return {}
+    start, text = offset + match.start(), run.prose.norm
+    periods = {}
+    for figure in earlier:
+        if run.kind.lang == "zh":
+            found = earlier_date(
+                text[start : figure.start], figure.start - start, later_period, "zh"
+            )
+        else:
+            found = earlier_date(text, figure.end, later_period, run.kind.lang)
+        periods[figure.start] = (found, resolved)
+    return periods
+
+
 def _has_figure(run: _Run, text: str) -> bool:
     if any(ch.isdigit() for ch in text):
         return True
@@ -417,28 +525,45 @@ def _has_figure(run: _Run, text: str) -> bool:
     return run.kind.numerals and bool(han_patterns(run.kind.lang).numeral.search(text))
 
 
+def _rule_mentions(
+    run: _Run, index: int, rule: Rule, offset: int, window_text: str
+) -> Iterator[Mention]:
+    """The mentions of one rule's matches in its window (``offset``: where it starts)."""
+    sentence = run.sentences[index]
+    for match in rule.regex.finditer(window_text):
+        slots = slot_figures(run, rule, match, offset, sentence.end)
+        earlier = _earlier_periods(run, index, rule, match, offset, slots)
+        # free before any is claimed: subjects sharing one value (均为) all take it
+        free = [f.start >= sentence.start and run.free(f.start) for f, _, _ in slots]
+        for (figure, indicator, yoy), unclaimed in zip(slots, free, strict=True):
+            if not unclaimed:
+                continue
+            if rule.type == "ratio":
+                strategy = PERIOD_STRATEGIES[run.kind.period]
+                yield make_mention(run, index, figure, indicator, strategy(run, index, figure))
+                continue
+            named = None if rule.unmatched else indicator
+            yield from _emit(run, index, figure, named, yoy, earlier.get(figure.start))
+        if rule.type == "ratio" and slots:
+            run.claimed.append((slots[0][0].start, slots[0][0].start + 1))
+
+
 def sentence_mentions(run: _Run, index: int) -> Iterator[Mention]:
     sentence = run.sentences[index]
-    text = run.prose.norm[sentence.start : sentence.end]
-    run.lowered = text.lower()
+    run.index = index
+    run.windows = {}
+    run.present = {}
     run.claimed = []
-    for rule in run.kind.rules:
-        window = _window(run, rule, index)
-        if window is None:
-            continue
-        offset, window_text = window
-        for match in rule.regex.finditer(window_text):
-            slots = slot_figures(run, rule, match, offset, sentence.end)
-            for figure, indicator, yoy in slots:
-                if figure.start < sentence.start or not run.free(figure.start):
-                    continue
-                if rule.type == "ratio":
-                    strategy = PERIOD_STRATEGIES[run.kind.period]
-                    yield make_mention(run, index, figure, indicator, strategy(run, index, figure))
-                    continue
-                yield from _emit(run, index, figure, None if rule.unmatched else indicator, yoy)
-            if rule.type == "ratio" and slots:
-                run.claimed.append((slots[0][0].start, slots[0][0].start + 1))
+    present = _present(run, 1)
+    for number, (rule, masks) in enumerate(zip(run.kind.rules, run.gate.sentence, strict=True)):
+        # the rule's anchors and the words its pattern needs, against the sentence's words
+        for needed in masks:
+            if not needed & present:
+                break
+        else:
+            window = _window(run, number, rule)
+            if window is not None:
+                yield from _rule_mentions(run, index, rule, *window)
     if run.kind.unmatched == "statements":
         norm = run.prose.norm
         for figure in find_han(

@@ -4,16 +4,20 @@
 fragments, how it is recognised) and ``rules.yaml`` lists its rules. Rule types (a closed set):
 
 - ``slots``: a pattern whose named groups are figures; ``slots`` maps a group to an indicator id
-  (or ``[id, id of the change printed right after it]``). Ids may be templates: ``{area}`` is
-  filled from the group ``area`` of the match, ``{app}`` from the rule's ``choices``.
+  (or ``[id, id of the change printed right after it]``; ``''`` claims the figure and names no
+  id). Ids may be templates: ``{area}`` is filled from the group ``area`` of the match,
+  ``{app}`` from the rule's ``choices``.
 - ``subject``: the words of a subject; the figure follows after the fragment ``{VERB}``.
 - ``list``: subjects in group ``names``, figures in group ``values`` ("… respectively", 分别为),
-  ``items`` map a subject to an id, matched in printed order.
+  ``items`` map a subject to an id, matched in printed order; with ``shared`` every subject
+  takes the one printed value ("A和B的占比均为71.0%").
 - ``ratio``: group ``ratio`` is a:b, stored as two shares in percent.
 
 Optional per rule: ``anchors`` (words one of which the sentence must contain), ``requires``
 (a regex the sentence window must match), ``topic`` (words the window must contain),
-``context`` (sentences in the window, default 1), ``examples`` (sentences with the facts they
+``context`` (sentences in the window, default 1), ``earlier`` (slot groups holding the earlier
+value of a change, "由A升至B": dated by a date printed with it, else the end of the year before
+the later value's period), ``examples`` (sentences with the facts they
 must give; a parametrised test runs every one), ``unmatched`` (the rule names no indicator: its
 figures surface with indicator_id None).
 
@@ -29,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extractors.figures.grammar import Grammar, GrammarError, grammar
+from extractors.figures.literals import required_words
 
 RULE_TYPES = ("slots", "subject", "list", "ratio")
 READERS = ("report_body", "isc_report", "news_articles", "zh_text")
@@ -36,13 +41,14 @@ PERIODS = ("report", "article", "before")
 UNMATCHED = ("none", "rule", "statements")
 RULE_KEYS = frozenset(
     {"id", "type", "pattern", "slots", "items", "anchors", "requires", "topic", "context"}
-    | {"choices", "examples", "unmatched"}
+    | {"choices", "examples", "unmatched", "earlier", "shared"}
 )
 KIND_KEYS = frozenset(
     {"kind", "lang", "reader", "period", "unmatched", "changes_after", "numerals", "order"}
     | {"fragments", "recognise", "publisher", "other_publishers", "description", "rules_from"}
-    | {"sort", "verb_qualifiers", "cites", "doc_kind", "disclaims"}
+    | {"sort", "verb_qualifiers", "cites", "doc_kind", "disclaims", "relevance"}
 )
+RELEVANCE_KEYS = frozenset({"min_topics", "place", "topics"})
 CHOICE_RE = re.compile(r"\{([a-z][a-z_0-9]*)\}")
 TEMPLATE_RE = re.compile(r"\{([a-z][a-z_0-9]*)\}")
 
@@ -70,6 +76,11 @@ class Rule:
     examples: tuple[Example, ...] = ()
     where: str = ""
     pattern: str = ""  # the record's pattern as written (fragments not expanded)
+    # sets of words the pattern cannot match without, one of each (case-folded; derived from
+    # the pattern, see extractors.figures.literals)
+    needs: tuple[frozenset[str], ...] = ()
+    earlier: tuple[str, ...] = ()  # groups holding the earlier value of a printed change
+    shared: bool = False  # a list rule whose subjects share one printed value (均为)
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,16 @@ class CardRule:
     label: re.Pattern[str]
     indicator: str
     yoy: str | None
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """When an article is about China's internet statistics: it matches ``place`` and at least
+    ``min_topics`` different ``topics`` (label, pattern)."""
+
+    place: re.Pattern[str]
+    topics: tuple[tuple[str, re.Pattern[str]], ...]
+    min_topics: int = 2
 
 
 @dataclass(frozen=True)
@@ -105,6 +126,7 @@ class SourceKind:
     recognise: Mapping[str, Any] = field(default_factory=dict)
     fragments: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
+    relevance: Relevance | None = None  # news: which articles are about the subject
 
     @property
     def grammar(self) -> Grammar:
@@ -189,7 +211,9 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
     leftover = [n for n in CHOICE_RE.findall(pattern) if not n.isdigit()]
     if leftover:
         raise GrammarError(f"{where}: unknown choice {{{leftover[0]}}}")
-    regex = _compile(kind.expand(pattern, where), flags, where)
+    expanded = kind.expand(pattern, where)
+    regex = _compile(expanded, flags, where)
+    needs = required_words(expanded, flags)
     unmatched = bool(record.get("unmatched", False))
     slots: tuple[tuple[str, str, str | None], ...] = ()
     items: tuple[tuple[re.Pattern[str], str], ...] = ()
@@ -220,7 +244,12 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
             _ids(yoy or "", where, choices, units)
         for _, indicator in items:
             _ids(indicator, where, choices, units)
+    earlier = tuple(str(g) for g in record.get("earlier") or ())
+    for group in earlier:
+        if group not in {g for g, _, _ in slots}:
+            raise GrammarError(f"{where}: earlier group {group!r} is not a slot")
     requires = record.get("requires")
+    anchors = tuple(str(a).casefold() for a in record.get("anchors", ()))
     context = int(record.get("context", 1))
     if context < 1:
         raise GrammarError(f"{where}: context must be at least 1")
@@ -230,7 +259,7 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
         regex=regex,
         slots=slots,
         items=items,
-        anchors=tuple(str(a).lower() for a in record.get("anchors", ())),
+        anchors=anchors,
         requires=_compile(str(requires), flags, where) if requires else None,
         topic=tuple(str(t) for t in record.get("topic", ())),
         context=context,
@@ -238,7 +267,36 @@ def build_rule(record: Any, kind: SourceKind, path: str, units: Mapping[str, str
         examples=tuple(_examples(record.get("examples", ()), where)),
         where=where,
         pattern=str(record["pattern"]),
+        needs=needs,
+        earlier=earlier,
+        shared=bool(record.get("shared", False)),
     )
+
+
+def build_relevance(raw: Any, lang: str, path: str) -> Relevance | None:
+    """A kind's ``relevance`` record → Relevance (validated; None when the kind has none)."""
+    if raw is None:
+        return None
+    where = f"{path}: relevance"
+    if not isinstance(raw, dict):
+        raise GrammarError(f"{where} must be a mapping with place and topics")
+    unknown = sorted(set(raw) - RELEVANCE_KEYS)
+    if unknown:
+        raise GrammarError(f"{where}: unknown key {unknown[0]!r}")
+    flags = re.IGNORECASE if lang == "en" else 0
+    if not raw.get("place"):
+        raise GrammarError(f"{where}: no place pattern")
+    topics = raw.get("topics")
+    if not isinstance(topics, dict) or not topics:
+        raise GrammarError(f"{where}: topics must map a label to a pattern")
+    built = tuple(
+        (str(label), _compile(str(pattern), flags, f"{where} topic {label!r}"))
+        for label, pattern in topics.items()
+    )
+    minimum = raw.get("min_topics", 2)
+    if not isinstance(minimum, int) or not 1 <= minimum <= len(built):
+        raise GrammarError(f"{where}: min_topics must be a whole number from 1 to {len(built)}")
+    return Relevance(_compile(str(raw["place"]), flags, f"{where} place"), built, minimum)
 
 
 def _examples(raw: Any, where: str) -> list[Example]:
@@ -295,6 +353,7 @@ def kind_from_data(
         recognise=dict(kind_data.get("recognise") or {}),
         fragments={str(k): str(v) for k, v in (kind_data.get("fragments") or {}).items()},
         description=str(kind_data.get("description", "")),
+        relevance=build_relevance(kind_data.get("relevance"), str(kind_data["lang"]), kind_path),
     )
     built: list[Rule] = []
     seen: set[tuple[str, str]] = set()  # ids are unique per rules file

@@ -75,6 +75,8 @@ CONTINUATION_WORDS = frozenset(
     | {"as", "that", "which", "whose", "its", "their"}
 )
 SENTENCE_END_RE = re.compile(r"(?:[.,;:]|[.,]['\"”’)])$")
+# a wire story's end marker after its last sentence ("… the report said. Enditem"): body text
+WIRE_END_RE = re.compile(r"[.!?\"”’)]\s*(?:enditem|\(end\))$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,7 @@ def line_kind(lines: Sequence[str], index: int) -> LineKind:
         and len(words) in TITLE_WORDS
         and not starts_lower
         and not SENTENCE_END_RE.search(text)
+        and not WIRE_END_RE.search(text)
         and words[-1].lower() not in CONTINUATION_WORDS
         and not _next_content(lines, index)[:1].islower()
     ):
@@ -206,37 +209,20 @@ def _segments(lines: Sequence[str]) -> list[_Segment]:
     return done
 
 
-# Topics of China's internet statistics: (label, regex). Two different ones make an article
-# relevant, provided it is about China.
-TOPICS: tuple[tuple[str, str], ...] = (
-    ("internet users", r"\binternet\s+(?:users|population)|\bnetizens|\bonline\s+population"),
-    ("penetration rate", r"\bpenetration\b"),
-    ("CNNIC", r"\bCNNIC\b|China\s+Internet\s+Network\s+Information\s+Center"),
-    ("MIIT", r"\bMIIT\b|Ministry\s+of\s+Industry\s+and\s+Information\s+Technology"),
-    ("5G", r"\b5G\b"),
-    ("base stations", r"\bbase\s+stations?\b"),
-    ("broadband", r"\bbroadband\b|\bgigabit\b|\boptical\s+fib(?:er|re)"),
-    ("domain names", r"\bdomain\s+names?\b|\bIPv[46]\b"),
-    ("internet development", r"\binternet\s+(?:development|infrastructure)\b"),
-    ("digital economy", r"\bdigital\s+economy\b|\bdigitali[sz]ation\b|\bcomputing\s+power\b"),
-    ("e-commerce", r"\be-commerce\b|\bonline\s+(?:retail|shopp\w+|payment)|\bmobile\s+payment"),
-    ("online services", r"\be-learning\b|\bonline\s+(?:education|video|news|medical)\b"),
-    ("artificial intelligence", r"\bartificial\s+intelligence\b|(?-i:\bAI\b)"),
-)
-TOPIC_RES = tuple((label, re.compile(regex, re.IGNORECASE)) for label, regex in TOPICS)
-CHINA_RE = re.compile(r"\bChin(?:a|ese)\b|\bCNNIC\b|\bBeijing\b", re.IGNORECASE)
-MIN_TOPICS = 2
-
-
-def relevance(text: str) -> tuple[bool, str]:
-    """Is ``text`` about China's internet statistics? (decision, one-line reason)."""
-    found = [label for label, regex in TOPIC_RES if regex.search(text)]
+def relevance(text: str, kind: SourceKind) -> tuple[bool, str]:
+    """Is ``text`` about China's internet statistics, by the kind's ``relevance`` record
+    (extractors/sources/<kind>/source.yaml)? (decision, one-line reason)"""
+    if kind.relevance is None:
+        return True, "the source kind reads every article"
+    norm = simplified(nfkc(text)) if kind.lang == "zh" else text
+    found = [label for label, regex in kind.relevance.topics if regex.search(norm)]
     if not found:
         return False, "no internet-statistics terms"
     named = ", ".join(found)
-    if len(found) < MIN_TOPICS:
-        return False, f"only one internet-statistics topic ({named})"
-    if not CHINA_RE.search(text):
+    if len(found) < kind.relevance.min_topics:
+        needed = kind.relevance.min_topics
+        return False, f"{len(found)} internet-statistics topic(s) ({named}), {needed} needed"
+    if not kind.relevance.place.search(norm):
         return False, f"internet-statistics terms ({named}) but not about China"
     return True, f"about China's internet statistics: {named}"
 
@@ -260,7 +246,7 @@ def _published(
 def _article(doc: Document, lines: Sequence[str], n: int, segment: _Segment) -> Article:
     title = None if segment.title is None else " ".join(lines[segment.title - 1].split())
     words = [lines[number - 1] for number in (*segment.extra_titles, *segment.body)]
-    relevant, reason = relevance("\n".join([title or "", *words]))
+    relevant, reason = relevance("\n".join([title or "", *words]), source_kind("news_en"))
     published, published_from = _published(lines, segment, doc.path)
     numbers = segment.all_lines()
     return Article(
@@ -277,25 +263,30 @@ def _article(doc: Document, lines: Sequence[str], n: int, segment: _Segment) -> 
 
 def split_articles(doc: Document, lang: str = "en") -> list[Article]:
     """The articles of a news file, in file order (see the module docstring)."""
-    found = zh_articles(doc) if lang == "zh" else _articles(doc)
-    return [article for article, _ in found]
+    return [article for article, _ in _split(doc, lang)]
 
 
 _SPLIT: dict[tuple[str, str, str], list[tuple[Article, _Segment]]] = {}
 _SPLIT_KEEP = 16  # recognition and extraction split the same file: keep the last few splits
 
 
-def _articles(doc: Document) -> list[tuple[Article, _Segment]]:
-    key = (doc.sha256, doc.path, "en")
+def _split(doc: Document, lang: str) -> list[tuple[Article, _Segment]]:
+    """The articles of a news file with their line segments (cached: recognition and
+    extraction split the same file)."""
+    key = (doc.sha256, doc.path, lang)
     if key not in _SPLIT:
-        lines = doc.lines
         if len(_SPLIT) >= _SPLIT_KEEP:
             _SPLIT.pop(next(iter(_SPLIT)))
-        _SPLIT[key] = [
-            (_article(doc, lines, n, segment), segment)
-            for n, segment in enumerate(_segments(lines), start=1)
-        ]
+        _SPLIT[key] = zh_articles(doc) if lang == "zh" else _articles(doc)
     return _SPLIT[key]
+
+
+def _articles(doc: Document) -> list[tuple[Article, _Segment]]:
+    lines = doc.lines
+    return [
+        (_article(doc, lines, n, segment), segment)
+        for n, segment in enumerate(_segments(lines), start=1)
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,18 +364,6 @@ ZH_FULL_DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
     r"|(?P<iy>(?:19|20)\d{2})[-/.](?P<im>\d{1,2})[-/.](?P<id>\d{1,2})"
 )
-ZH_TOPICS: tuple[tuple[str, str], ...] = (
-    ("网民", r"网民|上网人数|互联网用户"),
-    ("普及率", r"普及率"),
-    ("CNNIC", r"CNNIC|中国互联网络信息中心|互联网络发展状况统计报告"),
-    ("5G", r"5G"),
-    ("宽带", r"宽带|光纤|千兆"),
-    ("域名", r"域名|IPv[46]"),
-    ("应用", r"网络支付|网络购物|网络视频|短视频|即时通信|搜索引擎|网络直播|网络新闻|在线"),
-    ("数字经济", r"数字经济|算力|人工智能"),
-)
-ZH_TOPIC_RES = tuple((label, re.compile(regex)) for label, regex in ZH_TOPICS)
-ZH_CHINA_RE = re.compile(r"中国|我国|全国|CNNIC")
 
 
 def zh_full_date(text: str) -> datetime.date | None:
@@ -399,16 +378,6 @@ def zh_full_date(text: str) -> datetime.date | None:
         except ValueError:
             continue
     return None
-
-
-def zh_relevance(text: str) -> tuple[bool, str]:
-    norm = simplified(nfkc(text))
-    found = [label for label, regex in ZH_TOPIC_RES if regex.search(norm)]
-    if len(found) < MIN_TOPICS:
-        return False, f"Chinese text with {len(found)} internet-statistics topic(s)"
-    if not ZH_CHINA_RE.search(norm):
-        return False, "internet-statistics terms but not about China"
-    return True, "about China's internet statistics: " + ", ".join(found)
 
 
 def zh_segments(lines: Sequence[str]) -> list[_Segment]:
@@ -431,7 +400,7 @@ def zh_articles(doc: Document) -> list[tuple[Article, _Segment]]:
     for n, segment in enumerate(zh_segments(lines), start=1):
         title = " ".join(lines[segment.title - 1].split()) if segment.title else None
         body = "\n".join(lines[number - 1] for number in segment.body)
-        relevant, reason = zh_relevance("\n".join([title or "", body]))
+        relevant, reason = relevance("\n".join([title or "", body]), source_kind("news_zh"))
         published = next(
             (d for d in (zh_full_date(lines[k - 1]) for k in segment.datelines) if d), None
         )
@@ -547,7 +516,7 @@ class NewsMention:
 
 
 def article_segments(doc: Document, kind: SourceKind) -> list[tuple[Article, _Segment]]:
-    return zh_articles(doc) if kind.lang == "zh" else _articles(doc)
+    return _split(doc, kind.lang)
 
 
 def news_mentions(
@@ -577,16 +546,25 @@ def news_mentions(
             named_cutoff=cutoff,
         )
         spans = sentences(prose, by_paragraph=True)
+        mentions = read_prose(prose, spans, kind, dating, units)
+        others = [other_publisher(kind, m.fact.quote) for m in mentions]
+        # the report an article covers: the one it names, else the edition whose cut-off is
+        # the latest period of its CNNIC figures (earlier values it compares with included)
+        covered = edition or edition_of(
+            max(
+                (m.fact.period_end for m, o in zip(mentions, others, strict=True) if o is None),
+                default=datetime.date.min,
+            )
+        )
         body: list[NewsMention] = []
-        for mention in read_prose(prose, spans, kind, dating, units):
-            other = other_publisher(kind, mention.fact.quote)
+        for mention, other in zip(mentions, others, strict=True):
             if other is not None:  # keeps its publisher, never filed under a CNNIC edition
                 fact = replace(mention.fact, publisher=other)
             else:
                 fact = replace(
                     mention.fact,
                     publisher=kind.publisher,
-                    edition=edition or edition_of(mention.fact.period_end),
+                    edition=covered or edition_of(mention.fact.period_end),
                 )
             body.append(NewsMention(fact, article.article_id, mention.named))
         found += body + headline_contradictions(lines, segment, kind, dating, units, body)

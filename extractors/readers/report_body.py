@@ -282,8 +282,12 @@ def report_facts(doc: Document, edition: Edition, kind_name: str = "cnnic_en") -
 
 def with_edition(fact: Fact, edition: Edition) -> Fact:
     """A fact keeps the edition its source is (or names); an excerpt that names none gives
-    its figures the edition whose cut-off they are dated at, else flags edition_unresolved."""
-    number = edition.edition if edition.edition is not None else edition_of(fact.period_end)
+    its figures the edition whose cut-off is the latest period it prints (an earlier value it
+    compares with belongs to the same text), else the edition whose cut-off the figure is dated
+    at, else flags edition_unresolved."""
+    number = edition.edition
+    if number is None:
+        number = edition_of(edition.period_end) or edition_of(fact.period_end)
     if number is None:
         return replace(fact, flags=(*fact.flags, "edition_unresolved"))
     return replace(fact, edition=number, publisher="CNNIC" if edition.kind != "isc" else "ISC")

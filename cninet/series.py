@@ -1,0 +1,517 @@
+"""The ``series`` dataset: one figure per indicator × member × period over every publication.
+
+Rebuilt whole after every run from every published dataset (all editions, ISC years and news
+files in the store). Observations are the named ``indicators`` (sentences, KPI cards) and the
+table figures that ``cninet/data/series.yaml`` maps to vocabulary ids.
+
+Choice rule. Within one publication (a report edition counts once, whatever its formats and
+files) a table cell beats a sentence, the PDF beats the text dump, the finer printed precision
+beats the coarser. Across publications a CNNIC edition beats ISC beats news, and the latest
+edition that prints the period wins: a news figure never overrides a report.
+
+Status. ``single``: one publication states it. ``revised``: an earlier edition of the same
+publisher printed a different figure for the period (``revised_from_*`` names it). ``conflict``:
+another publication (ISC, news) differs. ``agree``: all agree. Two figures differ when they are
+more than half the last printed digit of the less precise one apart (counts exact, 98.0 % to
+±0.05). ``drift``: the chosen figure moved from the series' previous period by more than the
+indicator's limit in ``cninet/data/drift.csv`` (percent per six months, compounded over longer
+gaps) — a flag for a person to look at, the figure stays.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from cninet.settings import code_version
+from cninet.store import (
+    Published,
+    format_disagreements,
+    publication_of,
+    publish_derived,
+    read_if_published,
+)
+from extractors.figures.facts import resolution
+from extractors.vocabulary import load_vocabulary
+from schemas import DATASETS, DERIVED
+
+SPEC_RESOURCE = "data/series.yaml"
+DRIFT_RESOURCE = "data/drift.csv"
+UNRESOLVED = "period_unresolved"
+# Within one publication, which kind of statement is preferred (a table cell is exact).
+KIND_ORDER = {"report_table": 0, "report_text": 1, "isc": 2, "news": 3}
+# Across publications: a CNNIC edition, then ISC, then news.
+PUBLISHER_RANK = {"cnnic": 0, "isc": 1, "news": 2}
+FORMAT_RANK = {"pdf": 0, "txt": 1}
+
+
+class SeriesSpecError(ValueError):
+    """A broken series.yaml or drift.csv: one line naming the file and the entry."""
+
+
+@dataclass(frozen=True)
+class TableFigure:
+    """One figure column of one curated table, mapped to vocabulary ids."""
+
+    dataset: str
+    value: str
+    base: str
+    unit: str
+    unit_column: str
+    step: float | None
+    label: str
+    indicators: Mapping[str, str] = field(default_factory=dict)
+    indicator: str = ""
+    member: str = ""
+
+
+SPEC_KEYS = {
+    "dataset", "value", "base", "unit", "unit_column", "step", "label", "indicators",
+    "indicator", "member",
+}  # fmt: skip
+
+
+def parse_figure(entry: Any, where: str, known: set[str]) -> TableFigure:
+    if not isinstance(entry, dict):
+        raise SeriesSpecError(f"{where}: an entry must be a mapping")
+    unknown = sorted(set(entry) - SPEC_KEYS)
+    if unknown:
+        raise SeriesSpecError(f"{where}: unknown key {unknown[0]!r}")
+    dataset = str(entry.get("dataset", ""))
+    if dataset not in DATASETS or dataset in DERIVED:
+        raise SeriesSpecError(f"{where}: unknown table dataset {dataset!r}")
+    columns = set(DATASETS[dataset].to_schema().columns)
+    figure = TableFigure(
+        dataset=dataset,
+        value=str(entry.get("value", "")),
+        base=str(entry.get("base", entry.get("value", ""))),
+        unit=str(entry.get("unit", "")),
+        unit_column=str(entry.get("unit_column", "")),
+        step=float(entry["step"]) if "step" in entry else None,
+        label=str(entry.get("label", "")),
+        indicators={str(k): str(v) for k, v in (entry.get("indicators") or {}).items()},
+        indicator=str(entry.get("indicator", "")),
+        member=str(entry.get("member", "")),
+    )
+    for name in (figure.value, figure.base, figure.unit_column, figure.label, figure.member):
+        if name and name not in columns:
+            raise SeriesSpecError(f"{where}: {dataset} has no column {name!r}")
+    if not figure.value:
+        raise SeriesSpecError(f"{where}: no value column")
+    if bool(figure.indicators) == bool(figure.indicator):
+        raise SeriesSpecError(f"{where}: give either label + indicators or indicator + member")
+    if (figure.indicators and not figure.label) or (figure.indicator and not figure.member):
+        raise SeriesSpecError(f"{where}: indicators need a label, an indicator needs a member")
+    if bool(figure.unit) == bool(figure.unit_column):
+        raise SeriesSpecError(f"{where}: give either unit or unit_column")
+    for indicator in [*figure.indicators.values(), figure.indicator]:
+        if indicator and indicator not in known:
+            raise SeriesSpecError(f"{where}: indicator {indicator!r} is not in the vocabulary")
+    return figure
+
+
+def parse_table_figures(text: str, name: str = SPEC_RESOURCE) -> tuple[TableFigure, ...]:
+    """The validated entries of a series.yaml text (pure)."""
+    try:
+        entries = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SeriesSpecError(f"{name}: not valid YAML ({' '.join(str(exc).split())})") from None
+    if not isinstance(entries, list) or not entries:
+        raise SeriesSpecError(f"{name}: expected a list of table figures")
+    known = set(load_vocabulary()["indicator_id"])
+    return tuple(
+        parse_figure(entry, f"{name} entry {number}", known)
+        for number, entry in enumerate(entries, 1)
+    )
+
+
+def parse_drift_limits(text: str, name: str = DRIFT_RESOURCE) -> dict[str, float]:
+    """indicator id → largest plausible change in six months, percent (pure)."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if not rows or set(rows[0]) != {"indicator_id", "max_change_pct", "reason"}:
+        raise SeriesSpecError(f"{name}: columns must be indicator_id, max_change_pct, reason")
+    known = set(load_vocabulary()["indicator_id"])
+    limits: dict[str, float] = {}
+    for number, row in enumerate(rows, 2):
+        indicator = row["indicator_id"]
+        if indicator not in known:
+            raise SeriesSpecError(f"{name} line {number}: {indicator!r} is not in the vocabulary")
+        if indicator in limits:
+            raise SeriesSpecError(f"{name} line {number}: {indicator!r} listed twice")
+        try:
+            limit = float(row["max_change_pct"])
+        except ValueError:
+            limit = math.nan
+        if not limit > 0:
+            raise SeriesSpecError(f"{name} line {number}: max_change_pct must be a number > 0")
+        limits[indicator] = limit
+    return limits
+
+
+def packaged(resource: str) -> str:
+    return resources.files("cninet").joinpath(resource).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def table_figures() -> tuple[TableFigure, ...]:
+    return parse_table_figures(packaged(SPEC_RESOURCE))
+
+
+@lru_cache(maxsize=1)
+def drift_limits() -> Mapping[str, float]:
+    return parse_drift_limits(packaged(DRIFT_RESOURCE))
+
+
+# --- observations: every statement of a figure, one row each ---------------------------------
+
+OBSERVATION_COLUMNS = [
+    "indicator_id", "member", "period_end", "value", "unit", "value_base", "resolution",
+    "source_kind", "publication", "edition", "source_format", "source_path", "page", "line",
+    "quote", "caption",
+]  # fmt: skip
+
+
+def printed_step(value: float) -> float:
+    """One unit of the last printed digit of a stored number (1188.0 → 1, 7.94 → 0.01)."""
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return 1.0
+    decimals = len(text.split(".")[1].rstrip("0"))
+    return 10.0**-decimals
+
+
+def table_observations(frame: pd.DataFrame, figure: TableFigure) -> tuple[pd.DataFrame, list[str]]:
+    """The figure's statements in one table, and one line per printed label with no id."""
+    notes: list[str] = []
+    if figure.indicators:
+        ids = frame[figure.label].map(figure.indicators)
+        missing = sorted(set(frame.loc[ids.isna(), figure.label].astype(str)))
+        notes = [
+            f"{figure.dataset}: {label!r} has no series id (add it to cninet/{SPEC_RESOURCE})"
+            for label in missing
+        ]
+        member = pd.Series("", index=frame.index)
+    else:
+        ids = pd.Series(figure.indicator, index=frame.index)
+        member = frame[figure.member].astype(str)
+    value = frame[figure.value].astype(float)
+    base = frame[figure.base].astype(float)
+    steps = value.map(printed_step) if figure.step is None else figure.step
+    scale = (base / value.where(value != 0)).fillna(1.0).abs()
+    out = pd.DataFrame(
+        {
+            "indicator_id": ids,
+            "member": member,
+            "period_end": frame["period_end"],
+            "value": value,
+            "unit": frame[figure.unit_column].astype(str) if figure.unit_column else figure.unit,
+            "value_base": base,
+            "resolution": steps * scale,
+            "source_kind": "report_table",
+            "publication": publication_of(frame),
+            "edition": frame["edition"],
+            "source_format": frame["source_format"],
+            "source_path": frame["source_path"],
+            "page": frame["page"],
+            "line": frame["line"],
+            "quote": frame["raw"].astype(str),
+            "caption": frame["caption"].astype(str),
+        }
+    )
+    return out[ids.notna()], notes
+
+
+def text_observations(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Named indicators whose period is known."""
+    named = indicators[indicators["indicator_id"].notna()]
+    named = named[named["quality_flags"].map(lambda flags: UNRESOLVED not in list(flags))]
+    return pd.DataFrame(
+        {
+            "indicator_id": named["indicator_id"],
+            "member": "",
+            "period_end": named["period_end"],
+            "value": named["value"].astype(float),
+            "unit": named["unit"].astype(str),
+            "value_base": named["value_base"].astype(float),
+            "resolution": [
+                resolution(str(raw), float(value), float(base))
+                for raw, value, base in zip(
+                    named["raw"], named["value"], named["value_base"], strict=True
+                )
+            ],
+            "source_kind": named["source_kind"],
+            "publication": publication_of(named),
+            "edition": named["edition"],
+            "source_format": named["source_format"],
+            "source_path": named["source_path"],
+            "page": named["page"],
+            "line": named["line"],
+            "quote": named["quote"].astype(str),
+            "caption": "",
+        }
+    )
+
+
+def observations(frames: Mapping[str, pd.DataFrame]) -> tuple[pd.DataFrame, list[str]]:
+    """Every statement in the published datasets, and the table labels with no series id."""
+    parts = []
+    notes: list[str] = []
+    if "indicators" in frames and not frames["indicators"].empty:
+        parts.append(text_observations(frames["indicators"]))
+    for figure in table_figures():
+        frame = frames.get(figure.dataset)
+        if frame is None or frame.empty:
+            continue
+        found, missing = table_observations(frame, figure)
+        parts.append(found)
+        notes += missing
+    if not parts:
+        return pd.DataFrame(columns=OBSERVATION_COLUMNS), notes
+    return pd.concat(parts, ignore_index=True)[OBSERVATION_COLUMNS], sorted(set(notes))
+
+
+# --- choosing one figure per indicator × member × period ---------------------------------------
+
+
+def ranked(obs: pd.DataFrame) -> pd.DataFrame:
+    """Observations sorted so that, per key, the preferred statement comes first."""
+    news = (obs["source_kind"] == "news") | obs["publication"].str.startswith("file:")
+    ranks = obs.assign(
+        _publisher=obs["publication"]
+        .str.split(":", n=1)
+        .str[0]
+        .map(PUBLISHER_RANK)
+        .where(~news, PUBLISHER_RANK["news"]),
+        _edition=-obs["edition"].astype("Float64").fillna(-1.0),
+        _kind=obs["source_kind"].map(KIND_ORDER).fillna(len(KIND_ORDER)),
+        _format=obs["source_format"].map(FORMAT_RANK).fillna(len(FORMAT_RANK)),
+        _period=pd.to_datetime(obs["period_end"]),
+    )
+    order = [
+        "indicator_id", "member", "_period", "_publisher", "_edition", "publication", "_kind",
+        "_format", "resolution", "source_path",
+    ]  # fmt: skip
+    return ranks.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of Python values, column by column (``to_dict("records")`` iterates
+    Arrow-backed strings one cell at a time and takes seconds over many editions)."""
+    names = [str(c) for c in frame.columns]
+    columns = [frame[c].tolist() for c in frame.columns]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def differs(one: Mapping[str, Any], other: Mapping[str, Any]) -> bool:
+    """More than half the last printed digit of the less precise figure apart."""
+    tolerance = max(float(one["resolution"]), float(other["resolution"])) / 2
+    return abs(float(one["value_base"]) - float(other["value_base"])) > tolerance * (1 + 1e-9)
+
+
+def publication_label(row: Mapping[str, Any]) -> str:
+    if row["_publisher"] == PUBLISHER_RANK["news"]:
+        return f"news:{row['source_path']}"
+    return str(row["publication"])
+
+
+def stated(row: Mapping[str, Any]) -> str:
+    """A publication and its figure: ``cnnic:55: 108512 10,000``."""
+    return f"{publication_label(row)}: {row['value']:g} {row['unit']}".rstrip()
+
+
+def none_if_na(value: Any) -> Any:
+    return None if value is None or value is pd.NA or pd.isna(value) else value
+
+
+def choose(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """One key's statements (preferred first) → its series row, without drift."""
+    best: dict[str, Mapping[str, Any]] = {}
+    for row in rows:
+        best.setdefault(str(row["publication"]), row)
+    publications = list(best.values())
+    chosen = publications[0]
+    same_publisher = [
+        p
+        for p in publications[1:]
+        if p["_publisher"] == chosen["_publisher"] != PUBLISHER_RANK["news"]
+    ]
+    others = [p for p in publications[1:] if p not in same_publisher]
+    revised = next((p for p in same_publisher if differs(p, chosen)), None)
+    conflict = any(differs(p, chosen) for p in others)
+    status = "revised" if revised else "conflict" if conflict else "agree"
+    if len(publications) == 1:
+        status = "single"
+    flags = [name for name, on in (("revised", revised), ("conflict", conflict)) if on]
+    news = chosen["_publisher"] == PUBLISHER_RANK["news"]
+    return {
+        "indicator_id": chosen["indicator_id"],
+        "member": chosen["member"],
+        "period_end": chosen["_period"],
+        "value": chosen["value"],
+        "unit": chosen["unit"],
+        "value_base": chosen["value_base"],
+        "source_kind": chosen["source_kind"],
+        "publication": publication_label(chosen),
+        "edition": None if news else none_if_na(chosen["edition"]),
+        "source_format": chosen["source_format"],
+        "source_path": chosen["source_path"],
+        "page": none_if_na(chosen["page"]),
+        "line": none_if_na(chosen["line"]),
+        "quote": chosen["quote"],
+        "caption": chosen["caption"],
+        "n_publications": len(publications),
+        "publications": [stated(p) for p in publications],
+        "status": status,
+        "revised_from_value": revised["value_base"] if revised else None,
+        "revised_from_edition": none_if_na(revised["edition"]) if revised else None,
+        "quality_flags": flags,
+    }
+
+
+def months_between(earlier: pd.Timestamp, later: pd.Timestamp) -> float:
+    return (later.year - earlier.year) * 12 + (later.month - earlier.month) + 0.0
+
+
+def add_changes(rows: list[dict[str, Any]], limits: Mapping[str, float]) -> None:
+    """Per indicator × member in period order: the previous value, the change, drift."""
+    for _, members in groupby(rows, key=lambda r: (r["indicator_id"], r["member"])):
+        previous: dict[str, Any] | None = None
+        for row in members:
+            row["previous_value"] = row["change_pct"] = row["previous_edition"] = None
+            if previous is not None and previous["value_base"]:
+                before, after = float(previous["value_base"]), float(row["value_base"])
+                row["previous_value"] = before
+                row["previous_edition"] = previous["edition"]
+                row["change_pct"] = (after - before) / abs(before) * 100
+                limit = limits.get(str(row["indicator_id"]))
+                months = max(months_between(previous["period_end"], row["period_end"]), 1.0)
+                if limit is not None and before > 0 and after >= 0:
+                    bound = (1 + limit / 100) ** (months / 6)
+                    ratio = after / before
+                    if ratio > bound or ratio < 1 / bound:
+                        row["quality_flags"] = [*row["quality_flags"], "drift"]
+            previous = row
+
+
+SERIES_COLUMNS = list(DATASETS["series"].to_schema().columns)
+
+
+def build_series(frames: Mapping[str, pd.DataFrame], run_id: str) -> tuple[pd.DataFrame, list[str]]:
+    """The series rows from the published datasets, and notes (labels with no series id)."""
+    obs, notes = observations(frames)
+    if obs.empty:
+        return pd.DataFrame(columns=SERIES_COLUMNS), notes
+    records = records_of(ranked(obs))
+    rows = [
+        choose(list(group))
+        for _, group in groupby(
+            records, key=lambda r: (r["indicator_id"], r["member"], r["_period"])
+        )
+    ]
+    add_changes(rows, drift_limits())
+    frame = pd.DataFrame(rows).assign(run_id=run_id)
+    return frame[SERIES_COLUMNS], notes
+
+
+def vocabulary_frame(run_id: str) -> pd.DataFrame:
+    return load_vocabulary().assign(run_id=run_id)
+
+
+# --- the edition checks, as lines for the quality report ---------------------------------------
+
+
+def number(value: Any) -> str:
+    """A base-unit value for a sentence: 1,085,800,000; 97.9."""
+    figure = float(value)
+    return f"{figure:,.0f}" if figure.is_integer() else f"{figure:,.6g}"
+
+
+def check_lines(series: pd.DataFrame, editions: Iterable[int] | None = None) -> list[str]:
+    """One line per revised or drifting figure (of ``editions`` only, if given)."""
+    wanted = None if editions is None else set(editions)
+    lines = []
+    flagged = series[series["quality_flags"].map(len) > 0]
+    for row in flagged.to_dict("records"):
+        flags = list(row["quality_flags"])
+        involved = {none_if_na(row[c]) for c in ("edition", "previous_edition")}
+        if "revised" in flags:
+            involved.add(none_if_na(row["revised_from_edition"]))
+        if wanted is not None and not involved & wanted:
+            continue
+        name = f"{row['indicator_id']}" + (f" [{row['member']}]" if row["member"] else "")
+        period = pd.Timestamp(row["period_end"]).date().isoformat()
+        if "revised" in flags:
+            lines.append(
+                f"revised: {name} {period}: {row['publication']} prints "
+                f"{number(row['value_base'])}, edition {int(row['revised_from_edition'])} "
+                f"printed {number(row['revised_from_value'])}"
+            )
+        if "drift" in flags:
+            lines.append(
+                f"drift: {name} {period}: {number(row['value_base'])} ({row['publication']}) is "
+                f"{row['change_pct']:+.1f} % from {number(row['previous_value'])} at the "
+                "previous period"
+            )
+    return lines
+
+
+def format_lines(frames: Mapping[str, pd.DataFrame], editions: Iterable[int] | None) -> list[str]:
+    """The both-formats check over the table datasets and indicators (of ``editions``)."""
+    wanted = None if editions is None else set(editions)
+    lines = []
+    for dataset, frame in frames.items():
+        if dataset in DERIVED or frame.empty:
+            continue
+        if wanted is not None:
+            frame = frame[frame["edition"].isin(sorted(wanted))]
+        lines += [f"formats disagree: {line}" for line in format_disagreements(frame, dataset)]
+    return lines
+
+
+# --- rebuilding and publishing -------------------------------------------------------------------
+
+
+def published_frames(curated: Path) -> dict[str, pd.DataFrame]:
+    """Every published per-source dataset, all rows (every edition and format)."""
+    frames = {}
+    for dataset in DATASETS:
+        if dataset in DERIVED or dataset == "news_articles":
+            continue
+        frame = read_if_published(curated, dataset)
+        if frame is not None:
+            frames[dataset] = frame
+    return frames
+
+
+def publish_series(
+    curated: Path, run_id: str, editions: Iterable[int] | None = None
+) -> tuple[list[Published], list[str]]:
+    """Rebuild ``series`` and ``vocabulary`` from the store and publish them where they
+    changed. Returns what was published and the edition checks' lines for the report (the
+    figures of ``editions`` that were revised or drift, the facts an edition's formats print
+    differently, the table labels with no series id)."""
+    frames = published_frames(curated)
+    if not frames:
+        return [], []
+    built, notes = build_series(frames, run_id)
+    series = DATASETS["series"].validate(built, lazy=True)
+    metadata = {"run_id": run_id, "code_version": code_version()}
+    published = [
+        publish_derived(curated, "series", series, {**metadata, "dataset": "series"}),
+        publish_derived(
+            curated, "vocabulary", vocabulary_frame(run_id), {**metadata, "dataset": "vocabulary"}
+        ),
+    ]
+    chosen = None if editions is None else list(editions)
+    return published, check_lines(series, chosen) + format_lines(frames, chosen) + notes
