@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -12,6 +12,9 @@ from extractors.cells import CellError, is_total_label, split_notes
 from extractors.document import Document
 from extractors.edition import Edition
 from extractors.figures.facts import Fact, consolidate
+from extractors.footnotes import FOOTNOTE_AMBIGUOUS, footnotes, near, unglue
+from extractors.lattice import READINGS_DISAGREE, second_reading
+from extractors.lattice import enabled as second_reading_enabled
 from extractors.layout import Line
 from extractors.locate import SectionNotFound, locate_table
 from extractors.spec import RecordsSpec, Section, SectionSpec, TextSpec
@@ -20,6 +23,7 @@ from extractors.spec import RecordsSpec, Section, SectionSpec, TextSpec
 # one figure that disagree); validation turns it into a flag on that row.
 PendingFlag = tuple[int, str, str]
 TEXT_CAPTION = "(report text)"
+ROW_KEY = "_printed_row"  # which printed row a tidy row came from (for its pending flags)
 
 
 @dataclass(frozen=True)
@@ -82,12 +86,21 @@ def extract_section(
         return SectionResult(spec.id, spec.dataset, pd.DataFrame(), (str(exc),))
     records: list[dict[str, Any]] = []
     failures: list[str] = []
-    for row in table.body:
+    pending: list[tuple[int, str, str]] = []  # (record, check, message)
+    notes = footnotes(lines)
+    disagree: dict[int, list[str]] = {}
+    if doc.format == "pdf" and second_reading_enabled():
+        for found in second_reading(doc.data, table.body, spec.columns):
+            disagree.setdefault(found.row, []).append(found.message)
+    for index, row in enumerate(table.body):
+        unglued = unglue(row.cells, near(notes, row), doc.text)
         try:
-            values = row_values(spec, row)
+            values = row_values(spec, replace(row, cells=unglued.cells))
         except CellError as exc:
             failures.append(f"{spec.id}: {where(row)}: {exc} in row {'|'.join(row.cells)!r}")
             continue
+        pending += [(len(records), FOOTNOTE_AMBIGUOUS, message) for message in unglued.ambiguous]
+        pending += [(len(records), READINGS_DISAGREE, m) for m in disagree.get(index, [])]
         where_printed = provenance(doc, edition, spec.extractor, table.caption, row.page, row.line)
         records.append(
             {
@@ -95,6 +108,7 @@ def extract_section(
                 "period_end": pd.Timestamp(spec.period(edition)),
                 "raw": "\t".join(row.cells),
                 **values,
+                ROW_KEY: len(records),
             }
         )
     frame = pd.DataFrame.from_records(records)
@@ -103,9 +117,15 @@ def extract_section(
             frame = spec.tidy(frame, table.header_text, edition)
         except CellError as exc:
             failures.append(f"{spec.id}: {exc} (header {table.header_text!r})")
-    if not failures:
-        frame["quality_flags"] = [[] for _ in range(len(frame))]
-    return SectionResult(spec.id, spec.dataset, frame, tuple(failures))
+    if failures:
+        return SectionResult(spec.id, spec.dataset, frame.drop(columns=[ROW_KEY]), tuple(failures))
+    frame["quality_flags"] = [[] for _ in range(len(frame))]
+    flags = tuple(
+        (index, check, message)
+        for record, check, message in pending
+        for index in frame.index[frame[ROW_KEY] == record]
+    )
+    return SectionResult(spec.id, spec.dataset, frame.drop(columns=[ROW_KEY]), (), flags)
 
 
 def fact_record(doc: Document, edition: Edition, spec: TextSpec, fact: Fact) -> dict[str, Any]:

@@ -23,6 +23,8 @@ from extractors.document import Document
 CELL_GAP_EM = 0.9  # a gap wider than this many font sizes separates two cells
 WORD_GAP_EM = 0.15  # a gap wider than this separates two words
 SUPERSCRIPT_RATIO = 0.8  # characters this much smaller than their line are superscripts
+RAISED_RATIO = 0.95  # … and characters at least a little smaller, printed raised …
+RAISE_EM = 0.2  # … by this many font sizes above the line's baseline
 LINE_TOLERANCE_EM = 0.45  # characters whose centres are this close share a line
 MARGIN = 0.05  # top and bottom fraction of a page holding running headers and page numbers
 PAGE_WINDOW = (-1, 2)  # pages read around a caption's page: tables break onto later pages
@@ -30,13 +32,24 @@ SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 RULE_RE = re.compile(r"^[-=_—\s]*$")
 
 
+Span = tuple[float, float]  # a cell's left and right edge on the page, in points
+
+
 @dataclass(frozen=True)
 class Line:
-    """One printed line: its cells (one for running text) and where it stands (1-based)."""
+    """One printed line: its cells (one for running text) and where it stands (1-based).
+
+    A PDF line also has each cell's horizontal ``spans``, its vertical centre ``y`` (points
+    from the page's bottom) and its font ``size``: wrapped headers and cells are put back
+    together by position (extractors.wrapping). A text dump's lines have none of these.
+    """
 
     cells: tuple[str, ...]
     page: int | None
     line: int | None
+    spans: tuple[Span, ...] = ()
+    y: float | None = None
+    size: float = 0.0
 
     @property
     def text(self) -> str:
@@ -116,21 +129,44 @@ def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
 
 def line_cells(chars: Sequence[Char]) -> tuple[str, ...]:
     """Cells of one line: gaps split cells and words; small characters become ``^{...}``."""
+    return cells_and_spans(chars)[0]
+
+
+def baseline(chars: Sequence[Char], size: float) -> float:
+    """The bottom of a line's full-size characters (the median, so one low glyph is ignored)."""
+    bottoms = sorted(char.bottom for char in chars if char.size >= RAISED_RATIO * size)
+    return bottoms[len(bottoms) // 2]
+
+
+def is_superscript(char: Char, size: float, base: float) -> bool:
+    """A footnote marker by typography: much smaller than its line, or smaller and raised."""
+    if char.size < SUPERSCRIPT_RATIO * size:
+        return True
+    return char.size < RAISED_RATIO * size and char.bottom - base >= RAISE_EM * size
+
+
+def cells_and_spans(chars: Sequence[Char]) -> tuple[tuple[str, ...], tuple[Span, ...]]:
+    """Cells of one line (see ``line_cells``) and each cell's left and right edge."""
     size = max(char.size for char in chars)
+    base = baseline(chars, size)
     cells: list[str] = []
+    spans: list[Span] = []
     current = ""
     raised = False
     previous: Char | None = None
+    start = chars[0].left
     for char in chars:
-        small = char.size < SUPERSCRIPT_RATIO * size
+        small = is_superscript(char, size, base)
         gap = char.left - previous.right if previous else 0.0
         new_cell = previous is not None and gap > CELL_GAP_EM * size
         if raised and (not small or new_cell):
             current += "}"
             raised = False
-        if new_cell:
+        if new_cell and previous is not None:
             cells.append(current)
+            spans.append((start, previous.right))
             current = ""
+            start = char.left
         elif previous is not None and gap > WORD_GAP_EM * size and not (small and not raised):
             current += " "
         if small and not raised:
@@ -139,7 +175,17 @@ def line_cells(chars: Sequence[Char]) -> tuple[str, ...]:
         current += char.text
         previous = char
     cells.append(current + ("}" if raised else ""))
-    return clean_cells(cells)
+    spans.append((start, chars[-1].right))
+    kept = [(cell, span) for cell, span in zip(clean_cells(cells), spans, strict=False)]
+    return tuple(cell for cell, _ in kept), tuple(span for _, span in kept)
+
+
+def pdf_line(chars: Sequence[Char], page: int) -> Line:
+    """One PDF line with its cells' positions (the line's centre is its largest font's)."""
+    cells, spans = cells_and_spans(chars)
+    size = max(char.size for char in chars)
+    centres = [char.centre for char in chars if char.size >= SUPERSCRIPT_RATIO * size]
+    return Line(cells, page, None, spans, sum(centres) / len(centres), size)
 
 
 def pdf_page_lines(page: pdfium.PdfPage, number: int) -> list[Line]:
@@ -151,7 +197,7 @@ def pdf_page_lines(page: pdfium.PdfPage, number: int) -> list[Line]:
     finally:
         textpage.close()
     body = [c for c in chars if MARGIN * height < c.centre < (1 - MARGIN) * height]
-    return [Line(line_cells(line), number, None) for line in group_lines(body)]
+    return [pdf_line(line, number) for line in group_lines(body)]
 
 
 def caption_pages(pages: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> list[int]:

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 
 from extractors.cells import is_total_label, split_notes
 from extractors.layout import Line
+from extractors.rows import is_body_row, is_caption, names_periods
 from extractors.spec import SectionSpec
+from extractors.wrapping import join_continuations, merged_header
 
-# Any printed table/figure caption: a boundary that a continued table never crosses.
-ANY_CAPTION_RE = re.compile(r"^(?:table|figure|chart)\s*\d+|^[表图]\s*\d+", re.IGNORECASE)
-NUMBER_CELL_RE = re.compile(r"^[-+−]?\d[\d,]*(?:\.\d+)?\s*%?$|^(?:\d+\s*[ABC]\s*\+?\s*)+$")
-MAX_HEADER_LINES = 4
+MAX_HEADER_LINES = 8  # a header wrapped in narrow columns runs over many short lines
 MAX_HEADER_WORDS = 12
 
 
@@ -50,7 +49,9 @@ class Run:
 
     @property
     def header_text(self) -> str:
-        return " ".join(line.text for line in self.header)
+        """The header as one text, column by column (wrapped header lines merged)."""
+        columns = merged_header(self.header, self.rows, self.width)
+        return " ".join(column for column in columns if column)
 
     @property
     def own_header(self) -> tuple[tuple[str, ...], ...]:
@@ -71,27 +72,10 @@ class LocatedTable:
     body: tuple[Line, ...]
 
 
-def is_number_cell(cell: str) -> bool:
-    return bool(NUMBER_CELL_RE.match(split_notes(cell)[0]))
-
-
-def is_body_row(line: Line) -> bool:
-    cells = line.cells
-    return (
-        len(cells) >= 2
-        and bool(cells[0])
-        and not is_number_cell(cells[0])
-        and any(is_number_cell(cell) for cell in cells[1:])
-    )
-
-
-def is_caption(line: Line) -> bool:
-    return bool(ANY_CAPTION_RE.match(line.text))
-
-
 def is_header_like(line: Line) -> bool:
-    """Multi-cell non-body lines, or short single-cell lines that are not sentences."""
-    if is_caption(line) or is_body_row(line):
+    """Multi-cell non-body lines (or lines whose only numbers are years, as in a wrapped
+    ``Dec. | 2023`` header), or short single-cell lines that are not sentences."""
+    if is_caption(line) or (is_body_row(line) and not names_periods(line)):
         return False
     if len(line.cells) >= 2:
         return True
@@ -131,11 +115,17 @@ def distance(caption: int, run: Run) -> int:
     return run.start - caption if caption < run.start else caption - run.end
 
 
+def header_only(run: Run, head: Run) -> bool:
+    """A run of header lines that look like rows (``Dec. | Dec. 2023 | Jun. | 2024`` of a
+    repeated wrapped header): skipped over, not a different table."""
+    return run.width != head.width and all(names_periods(row) for row in run.rows)
+
+
 def continuation(lines: Sequence[Line], head: Run, runs: Sequence[Run], caption: int) -> list[Run]:
     """Later runs that continue ``head`` (see module docstring)."""
     parts = [head]
     for run in runs:
-        if run.start <= parts[-1].end:
+        if run.start <= parts[-1].end or header_only(run, head):
             continue
         if any(is_total_label(split_notes(row.cells[0])[0]) for row in parts[-1].rows):
             break
@@ -163,6 +153,7 @@ def first_part(
 
 def locate_table(lines: Sequence[Line], spec: SectionSpec) -> LocatedTable:
     """The table a caption matching ``spec.caption`` names (see module docstring)."""
+    lines = join_continuations(lines, is_body_row)
     captions = [i for i, line in enumerate(lines) if spec.caption.search(line.text)]
     if not captions:
         raise SectionNotFound(f"{spec.id}: caption /{spec.caption.pattern}/ not found")
