@@ -26,12 +26,15 @@ from cninet.settings import code_version
 from cninet.store import FORMAT_PREFERENCE, Published, TableUnreadable, open_table, to_pandas
 from extractors.document import Document, DocumentError, load_document
 from extractors.extract import PendingFlag, SectionResult, run_section
+from extractors.lattice import prepare as prepare_second_reading
+from extractors.lattice import read_lines
 from extractors.layout import Line, document_lines
 from extractors.recognise import Edition, UnrecognisedDocument, recognise
 from extractors.sections import specs_for
 from extractors.spec import Section
 from schemas.completeness import MEMBERSHIP_DATASETS, lost_members, missing_provinces
 from schemas.cross import cross_check
+from schemas.ocr import verify_ocr
 from schemas.validate import Flag, Validated, add_flags, make_flag, row_at, validate_dataset
 
 SOURCE_SUFFIXES = (".pdf", ".txt")
@@ -208,7 +211,8 @@ def with_pending(validated: Validated, pending: Sequence[PendingFlag]) -> Valida
 
 
 def validate_source(results: Sequence[SectionResult], run_id: str) -> dict[str, Validated]:
-    """Validate each dataset of one source, then the report-level cross checks."""
+    """Validate each dataset of one source, then the report-level cross checks, then what
+    OCR read against both (schemas.ocr)."""
     validated: dict[str, Validated] = {}
     for dataset, parts in dataset_parts(results).items():
         if parts.failures:
@@ -216,7 +220,7 @@ def validate_source(results: Sequence[SectionResult], run_id: str) -> dict[str, 
         else:
             checked = validate_dataset(dataset, parts.frame.assign(run_id=run_id))
             validated[dataset] = with_pending(checked, parts.pending)
-    return {name: whole(v) for name, v in cross_check(validated).items()}
+    return {name: whole(v) for name, v in verify_ocr(cross_check(validated)).items()}
 
 
 def blocked(validated: Validated, failure: str | None) -> Validated:
@@ -417,12 +421,15 @@ def source_kind(path: Path) -> str:
 
 
 def source_lines(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
-    """The line stream (bounded like loading for PDFs), or the reason it could not be read."""
+    """The line stream (bounded like loading for PDFs, with the second reading of ruled
+    tables: native rendering and OpenCV stay out of the run's process), or the reason it
+    could not be read."""
     captions = [c for spec in specs for c in spec.captions]
     if doc.format != "pdf" or not captions:
         return document_lines(doc, captions)
+    prepare_second_reading()
     try:
-        return bounded(document_lines, doc, captions)
+        return bounded(read_lines, doc, specs)
     except LimitExceeded as exc:
         return f"untrusted PDF: {exc}"
 
@@ -561,7 +568,7 @@ def validate_jointly(results: Sequence[SectionResult], run_id: str) -> dict[str,
         frame = pd.concat([r.frame for r in members], ignore_index=True)
         checked = validate_dataset(dataset, frame.assign(run_id=run_id))
         validated[dataset] = with_pending(checked, pending)
-    return cross_check(validated)
+    return verify_ocr(cross_check(validated))
 
 
 def _empty(validated: Validated) -> Validated:

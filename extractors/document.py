@@ -15,7 +15,10 @@ from typing import Literal
 
 import pypdfium2 as pdfium
 
+from extractors.ocr import OcrPage, ocr_available, ocr_pdf
+
 SourceFormat = Literal["pdf", "txt"]
+TextLayer = Literal["pdf", "ocr", "text"]  # PDF text layer, OCR of page images, a text file
 SUFFIX_FORMATS: dict[str, SourceFormat] = {".pdf": "pdf", ".txt": "txt"}
 
 
@@ -33,13 +36,24 @@ class DocumentError(Exception):
 
 @dataclass(frozen=True)
 class Document:
-    """A loaded source: its bytes, identity and plain text (one entry per PDF page)."""
+    """A loaded source: its bytes, identity and plain text (one entry per PDF page). A PDF
+    read by OCR (``text_layer`` "ocr") also keeps every page's words with their boxes."""
 
     path: str
     sha256: str
     format: SourceFormat
     data: bytes
     pages: tuple[str, ...]
+    text_layer: TextLayer = "pdf"
+    ocr: tuple[OcrPage | None, ...] = ()  # per page: its OCR reading, None for a text layer
+
+    def layer_of(self, page: int | None) -> TextLayer:
+        """How a row printed on ``page`` (1-based; None for a text file) was read."""
+        if self.format == "txt":
+            return "text"
+        if page is not None and page <= len(self.ocr) and self.ocr[page - 1] is not None:
+            return "ocr"
+        return "pdf"
 
     @property
     def text(self) -> str:
@@ -291,11 +305,35 @@ def parse_document(path: str, data: bytes) -> Document:
         raise DocumentError(path, f"unsupported file type (expected {supported})")
     if not data.strip():
         raise DocumentError(path, "empty file")
-    pages = pdf_page_texts(path, data) if fmt == "pdf" else (decode_text(path, data),)
-    problem = text_layer_error(pages) if fmt == "pdf" else None
-    if problem:
+    if fmt == "txt":
+        pages = (decode_text(path, data),)
+        return Document(path, sha256_bytes(data), fmt, data, pages, text_layer="text")
+    pages = pdf_page_texts(path, data)
+    problem = text_layer_error(pages)
+    if problem is None:
+        return Document(path=path, sha256=sha256_bytes(data), format=fmt, data=data, pages=pages)
+    return ocr_document(path, data, pages, problem)
+
+
+def ocr_document(path: str, data: bytes, pages: tuple[str, ...], problem: str) -> Document:
+    """A PDF most of whose pages have no usable text layer (a scan, fonts without Unicode
+    maps): those pages are read by OCR (extractors.ocr), the others keep their text layer. A
+    few garbled pages among good ones are damage, not a scan: rejected as before. So is a PDF
+    whose OCR'd pages still read as no text or garbled text (an image of something else), or
+    a machine without Tesseract."""
+    unusable = sorted(page_verdicts(pages))
+    if len(unusable) <= MAX_EMPTY_SHARE * len(pages):
         raise DocumentError(path, problem)
-    return Document(path=path, sha256=sha256_bytes(data), format=fmt, data=data, pages=pages)
+    missing = ocr_available()
+    if missing:
+        raise DocumentError(path, f"{problem}; no OCR: {missing}")
+    read = dict(zip(unusable, ocr_pdf(data, [n - 1 for n in unusable]), strict=True))
+    merged = tuple(read[n].text if n in read else text for n, text in enumerate(pages, start=1))
+    after = text_layer_error(merged)
+    if after:
+        raise DocumentError(path, f"{problem}; OCR found no usable text either ({after})")
+    ocr = tuple(read.get(n) for n in range(1, len(pages) + 1))
+    return Document(path, sha256_bytes(data), "pdf", data, merged, text_layer="ocr", ocr=ocr)
 
 
 def load_document(path: Path, display_path: str | None = None) -> Document:

@@ -13,10 +13,10 @@ from extractors.document import Document
 from extractors.edition import Edition
 from extractors.figures.facts import Fact, consolidate
 from extractors.footnotes import FOOTNOTE_AMBIGUOUS, footnotes, near, unglue
-from extractors.lattice import READINGS_DISAGREE, second_reading
-from extractors.lattice import enabled as second_reading_enabled
+from extractors.lattice import READINGS_DISAGREE, disagreements
 from extractors.layout import Line
 from extractors.locate import SectionNotFound, locate_table
+from extractors.ocr import OCR_UNVERIFIED, doubtful
 from extractors.spec import RecordsSpec, Section, SectionSpec, TextSpec
 
 # (row index, check name, message): an erratum the extractor itself saw (e.g. two mentions of
@@ -68,12 +68,26 @@ def provenance(
         "source_sha256": doc.sha256,
         "source_path": doc.path,
         "source_format": doc.format,
+        "text_layer": doc.layer_of(page),
         "edition": edition.edition,
         "page": page,
         "line": line,
         "caption": caption,
         "extractor": extractor,
     }
+
+
+def ocr_doubts(doc: Document, row: Line) -> list[str]:
+    """For a row read by OCR: one message per word Tesseract read with low confidence."""
+    if doc.layer_of(row.page) != "ocr" or row.page is None or row.y is None:
+        return []
+    read = doc.ocr[row.page - 1]
+    words = doubtful(read.words, row.y, row.size) if read is not None else []
+    printed = "\t".join(row.cells)
+    return [
+        f"OCR read {word.text!r} with confidence {word.confidence:.0f} in {printed!r}"
+        for word in words
+    ]
 
 
 def extract_section(
@@ -89,9 +103,8 @@ def extract_section(
     pending: list[tuple[int, str, str]] = []  # (record, check, message)
     notes = footnotes(lines)
     disagree: dict[int, list[str]] = {}
-    if doc.format == "pdf" and second_reading_enabled():
-        for found in second_reading(doc.data, table.body, spec.columns):
-            disagree.setdefault(found.row, []).append(found.message)
+    for found in disagreements(doc, spec, lines, table.body):
+        disagree.setdefault(found.row, []).append(found.message)
     for index, row in enumerate(table.body):
         unglued = unglue(row.cells, near(notes, row), doc.text)
         try:
@@ -101,6 +114,7 @@ def extract_section(
             continue
         pending += [(len(records), FOOTNOTE_AMBIGUOUS, message) for message in unglued.ambiguous]
         pending += [(len(records), READINGS_DISAGREE, m) for m in disagree.get(index, [])]
+        pending += [(len(records), OCR_UNVERIFIED, m) for m in ocr_doubts(doc, row)]
         where_printed = provenance(doc, edition, spec.extractor, table.caption, row.page, row.line)
         records.append(
             {
@@ -151,6 +165,7 @@ TEXT_COLUMNS = (
     "source_sha256",
     "source_path",
     "source_format",
+    "text_layer",
     "edition",
     "page",
     "line",

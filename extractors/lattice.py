@@ -23,7 +23,10 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from extractors.cells import split_notes
-from extractors.layout import Char, Line, cells_and_spans, group_lines, page_chars
+from extractors.document import Document
+from extractors.layout import Char, Line, cells_and_spans, document_lines, group_lines, page_chars
+from extractors.locate import SectionNotFound, locate_table
+from extractors.spec import Section, SectionSpec
 from extractors.wrapping import joined
 
 RENDER_SCALE = 2.0  # 144 dpi: a half-point rule is a line of pixels
@@ -33,11 +36,18 @@ MIN_RULE_EM = 1.3  # a vertical rule is at least this long (a glyph's stem is sh
 MERGE_PT = 2.0  # rules closer than this are one rule
 COVER_SHARE = 0.9  # a vertical rule spans this share of the rows to count
 READINGS_DISAGREE = "readings_disagree"
-SETTING = "CNINET_SECOND_READING"  # "1" turns the second reading on (off by default)
+SETTING = "CNINET_SECOND_READING"  # "0" turns the second reading off (on by default)
 
 
 def enabled() -> bool:
-    return os.environ.get(SETTING, "0").strip() == "1"
+    return os.environ.get(SETTING, "1").strip() != "0"
+
+
+def prepare() -> None:
+    """Import camelot's image processing (OpenCV) once in the calling process, so each
+    forked reader child does not pay the import again (about a second)."""
+    if enabled():
+        import camelot.image_processing  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -183,3 +193,42 @@ def second_reading(data: bytes, rows: Sequence[Line], columns: int) -> list[Disa
     finally:
         pdf.close()
     return found
+
+
+class ReadLines(list[Line]):
+    """A document's line stream with the second reading of its located ruled tables already
+    made (``second``: section id → disagreements), so it can be made where the line stream is
+    (the bounded reader child) and not in the run's own process."""
+
+    second: dict[str, list[Disagreement]]
+
+
+def read_lines(doc: Document, specs: Sequence[Section]) -> list[Line]:
+    """``document_lines`` for ``specs``, and for a PDF with a text layer (second reading on)
+    each table section located and read a second time (``second_reading``)."""
+    lines = document_lines(doc, [c for spec in specs for c in spec.captions])
+    if doc.format != "pdf" or doc.text_layer != "pdf" or not enabled():
+        return lines
+    out = ReadLines(lines)
+    out.second = {}
+    for spec in specs:
+        if not isinstance(spec, SectionSpec):
+            continue
+        try:
+            table = locate_table(lines, spec)
+        except SectionNotFound:
+            continue
+        out.second[spec.id] = second_reading(doc.data, table.body, spec.columns)
+    return out
+
+
+def disagreements(
+    doc: Document, spec: SectionSpec, lines: Sequence[Line], body: Sequence[Line]
+) -> list[Disagreement]:
+    """The second reading of a located table: made with the line stream (``read_lines``),
+    else here; none for a text file, an OCR'd document or with the second reading off."""
+    if isinstance(lines, ReadLines):
+        return lines.second.get(spec.id, [])
+    if doc.format != "pdf" or doc.text_layer != "pdf" or not enabled():
+        return []
+    return second_reading(doc.data, body, spec.columns)

@@ -19,6 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.document import Document
+from extractors.ocr import OcrPage
 
 CELL_GAP_EM = 0.9  # a gap wider than this many font sizes separates two cells
 WORD_GAP_EM = 0.15  # a gap wider than this separates two words
@@ -212,11 +213,24 @@ def caption_pages(pages: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> 
     return sorted(index for index in wanted if 0 <= index < len(pages))
 
 
+def ocr_page_lines(read: OcrPage, number: int) -> list[Line]:
+    """Lines of a page read by OCR: each word is one box, grouped and split into cells like
+    a text layer's characters (the same margins dropped)."""
+    height = read.height
+    words = [Char(w.text, w.left, w.bottom, w.right, w.top, w.size) for w in read.words]
+    body = [c for c in words if MARGIN * height < c.centre < (1 - MARGIN) * height]
+    return [pdf_line(line, number) for line in group_lines(body)]
+
+
 def pdf_lines(doc: Document, page_indexes: Sequence[int]) -> list[Line]:
     pdf = pdfium.PdfDocument(doc.data)
     try:
         lines = []
         for index in page_indexes:
+            read = doc.ocr[index] if index < len(doc.ocr) else None
+            if read is not None:
+                lines.extend(ocr_page_lines(read, index + 1))
+                continue
             page = pdf[index]
             lines.extend(pdf_page_lines(page, index + 1))
             page.close()

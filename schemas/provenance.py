@@ -24,6 +24,11 @@ class Provenance(pa.DataFrameModel):
     )
     source_path: Series[str] = pa.Field(description="path of the source under raw/")
     source_format: Series[str] = pa.Field(isin=["pdf", "txt"], description="pdf or txt")
+    text_layer: Series[str] = pa.Field(
+        isin=["pdf", "ocr", "text"],
+        description="how the row's text was read: pdf (the PDF's text layer), ocr (page "
+        "image read by OCR) or text (a text file)",
+    )
     edition: Series[pd.Int64Dtype] = pa.Field(
         nullable=True, ge=1, description="report edition number (null for news)"
     )

@@ -38,7 +38,8 @@ def test_section_matches_golden(spec: object, fmt: str) -> None:
 def test_pdf_and_text_agree(spec: object) -> None:
     dataset = spec.dataset  # type: ignore[attr-defined]
     per_format = [validated(REPORTS[fmt])[dataset].frame for fmt in ("pdf", "txt")]
-    format_specific = ["source_sha256", "source_path", "source_format", "page", "line", "raw"]
+    format_specific = ["source_sha256", "source_path", "source_format", "text_layer"]
+    format_specific += ["page", "line", "raw"]
     pdf, txt = (frame.drop(columns=format_specific).reset_index(drop=True) for frame in per_format)
     pd.testing.assert_frame_equal(pdf, txt)
 

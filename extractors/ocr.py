@@ -1,0 +1,168 @@
+"""Optical character recognition of PDF pages that have no usable text layer.
+
+Each page is rendered by PDFium at ``DPI`` in grey and read by Tesseract (Debian's
+``tesseract-ocr`` with the ``eng`` and ``chi_sim`` models) through pytesseract's
+``image_to_data``, which gives every word with its box and confidence. The words keep their
+boxes, converted to PDF points, so the table reader (extractors.layout) groups them into lines
+and cells exactly as it does with a text layer's characters. The page's plain text (for
+recognising the report and reading its prose) is Tesseract's own line order.
+
+Pages are read by ``WORKERS`` Tesseract processes at once (one thread each), at most
+``2 × WORKERS`` rendered pages waiting, so memory stays a few pages' worth whatever the length.
+A word read with less than ``DOUBT_CONFIDENCE`` is doubtful: a table row holding one is flagged
+``ocr_unverified`` (extractors.extract), as is a row whose report arithmetic fails (schemas.ocr).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2 as pdfium
+
+DPI = 300  # Tesseract reads print best at about 300 dpi
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+LATIN_MODELS = "eng"
+CJK_MODELS = "chi_sim+eng"
+CJK_SHARE = 0.2  # a first page with this share of CJK letters is read with the Chinese model
+DOUBT_CONFIDENCE = 80.0  # Tesseract's word confidence (0–100) below which a word is doubtful
+TESSERACT_CONFIG = "--psm 6 -c tessedit_do_invert=0"  # one block of lines; no inverted text
+OCR_UNVERIFIED = "ocr_unverified"
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """One word Tesseract read: its box in PDF points (from the page's bottom), the height of
+    its Tesseract line as its font size, and its confidence (0–100)."""
+
+    text: str
+    left: float
+    bottom: float
+    right: float
+    top: float
+    size: float
+    confidence: float
+
+    @property
+    def centre(self) -> float:
+        return (self.bottom + self.top) / 2
+
+
+@dataclass(frozen=True)
+class OcrPage:
+    """A page read by OCR: its plain text, its words and its height in points."""
+
+    text: str
+    words: tuple[OcrWord, ...]
+    height: float
+
+
+def ocr_available() -> str | None:
+    """Why OCR cannot run here, or None."""
+    try:
+        import pytesseract
+
+        pytesseract.get_tesseract_version()
+    except Exception as exc:
+        return f"Tesseract is not installed ({type(exc).__name__}; `make run` installs it)"
+    return None
+
+
+def words_of(data: dict[str, list[Any]], scale: float, height: float) -> tuple[OcrWord, ...]:
+    """Tesseract's word rows (level 5) as OcrWords in PDF points; each word's size is the
+    height of the line (level 4) it belongs to."""
+    line_height: dict[tuple[int, int, int], float] = {}
+    for i, level in enumerate(data["level"]):
+        if int(level) == 4:
+            key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+            line_height[key] = int(data["height"][i]) / scale
+    words = []
+    for i, text in enumerate(data["text"]):
+        text = str(text).strip()
+        if int(data["level"][i]) != 5 or not text:
+            continue
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        left, top = int(data["left"][i]) / scale, int(data["top"][i]) / scale
+        right, bottom = left + int(data["width"][i]) / scale, top + int(data["height"][i]) / scale
+        size = line_height.get(key, bottom - top)
+        confidence = float(data["conf"][i])
+        words.append(OcrWord(text, left, height - bottom, right, height - top, size, confidence))
+    return tuple(words)
+
+
+def page_text(data: dict[str, list[Any]]) -> str:
+    """The words in Tesseract's reading order, one printed line per text line."""
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    for i, text in enumerate(data["text"]):
+        if int(data["level"][i]) == 5 and str(text).strip():
+            key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+            lines.setdefault(key, []).append(str(text).strip())
+    return "\n".join(" ".join(words) for words in lines.values())
+
+
+def read_image(image: Any, models: str, scale: float, height: float) -> OcrPage:
+    import pytesseract
+
+    data = pytesseract.image_to_data(
+        image, lang=models, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT
+    )
+    return OcrPage(page_text(data), words_of(data, scale, height), height)
+
+
+def cjk_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    cjk = [c for c in letters if 0x3400 <= ord(c) <= 0x9FFF]
+    return len(cjk) / len(letters) if letters else 0.0
+
+
+def rendered(pdf: pdfium.PdfDocument, indexes: Sequence[int]) -> Iterator[tuple[Any, float]]:
+    """Each page of ``indexes`` (0-based) as a grey image at DPI, with its height in points."""
+    scale = DPI / 72
+    for index in indexes:
+        page = pdf[index]
+        image = page.render(scale=scale, grayscale=True).to_pil()
+        height = page.get_height()
+        page.close()
+        yield image, height
+
+
+def ocr_pdf(data: bytes, indexes: Sequence[int]) -> tuple[OcrPage, ...]:
+    """The pages ``indexes`` (0-based) of a PDF read by OCR, in that order. The first decides
+    the models: read with ``chi_sim`` and ``eng``, a page mostly in Chinese characters has all
+    read so; otherwise all (the first again) are read with ``eng`` alone, which reads Latin
+    print better."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per Tesseract: WORKERS at once
+    scale = DPI / 72
+    pdf = pdfium.PdfDocument(data)
+    try:
+        images = rendered(pdf, indexes)
+        first_image, first_height = next(images)
+        first = read_image(first_image, CJK_MODELS, scale, first_height)
+        chinese = cjk_share(first.text) >= CJK_SHARE
+        models = CJK_MODELS if chinese else LATIN_MODELS
+        waiting: deque[Future[OcrPage]] = deque()
+        pages: list[OcrPage] = [first] if chinese else []
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            if not chinese:
+                waiting.append(pool.submit(read_image, first_image, models, scale, first_height))
+            for image, height in images:
+                if len(waiting) >= 2 * WORKERS:
+                    pages.append(waiting.popleft().result())
+                waiting.append(pool.submit(read_image, image, models, scale, height))
+            pages.extend(future.result() for future in waiting)
+        return tuple(pages)
+    finally:
+        pdf.close()
+
+
+def doubtful(words: tuple[OcrWord, ...], y: float, size: float) -> list[OcrWord]:
+    """The doubtful words of the printed line at height ``y`` (within half its font size)."""
+    return [
+        word
+        for word in words
+        if word.confidence < DOUBT_CONFIDENCE and abs(word.centre - y) <= 0.5 * size
+    ]
