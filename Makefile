@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run test lint bench clean chromium ocr
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,11 +14,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 ## run: extract, validate and publish everything in raw/ into curated/
-run: $(STAMP)
+run: $(STAMP) ocr
 	$(BIN)/cninet run
 
 ## test: lint, type-check and run the test suite
-test: $(STAMP) lint chromium
+test: $(STAMP) lint chromium ocr
 	$(BIN)/pytest -q
 
 # The HTML report tests render the report in headless Chromium with a CJK font for Chinese text
@@ -28,6 +28,15 @@ chromium:
 	  echo "installing Debian's chromium and fonts-noto-cjk (once) for the HTML report tests"; \
 	  apt-get update -qq >/dev/null && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# Image-only PDFs (scans, fonts without Unicode maps) are read by OCR: Debian's Tesseract with
+# the English and simplified Chinese models (needs root).
+ocr:
+	@{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -q chi_sim; } || { \
+	  echo "installing Debian's tesseract-ocr (eng, chi-sim) once for reading scanned PDFs"; \
+	  apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-eng \
+	    tesseract-ocr-chi-sim >/dev/null; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

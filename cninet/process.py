@@ -486,6 +486,9 @@ def read_source(
         return loaded
     check_stop()
     edition = recognise_or_reject(loaded)
+    if isinstance(edition, str) and loaded.text_layer == "ocr":  # a scan of something else
+        reason = f"image-only PDF read by OCR: {edition}"
+        return SourceOutcome(loaded.path, "rejected", reason, loaded.sha256)
     if isinstance(edition, str):
         return SourceOutcome(loaded.path, "skipped", edition, loaded.sha256)
     if only_edition is not None and edition.edition != only_edition:

@@ -306,8 +306,8 @@ def parse_document(path: str, data: bytes) -> Document:
     if not data.strip():
         raise DocumentError(path, "empty file")
     if fmt == "txt":
-        pages = (decode_text(path, data),)
-        return Document(path, sha256_bytes(data), fmt, data, pages, text_layer="text")
+        text = (decode_text(path, data),)
+        return Document(path, sha256_bytes(data), fmt, data, text, text_layer="text")
     pages = pdf_page_texts(path, data)
     problem = text_layer_error(pages)
     if problem is None:

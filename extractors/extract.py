@@ -82,10 +82,10 @@ def ocr_doubts(doc: Document, row: Line) -> list[str]:
     if doc.layer_of(row.page) != "ocr" or row.page is None or row.y is None:
         return []
     read = doc.ocr[row.page - 1]
-    words = doubtful(read.words, row.y, row.size) if read is not None else []
+    words = doubtful(read, row.y, row.size) if read is not None else []
     printed = "\t".join(row.cells)
     return [
-        f"OCR read {word.text!r} with confidence {word.confidence:.0f} in {printed!r}"
+        f'OCR read {word.text!r} with confidence {word.confidence:.0f}: OCR text "{printed}"'
         for word in words
     ]
 

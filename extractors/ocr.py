@@ -16,22 +16,27 @@ A word read with less than ``DOUBT_CONFIDENCE`` is doubtful: a table row holding
 from __future__ import annotations
 
 import os
+import re
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pypdfium2 as pdfium
+from PIL import Image
 
 DPI = 300  # Tesseract reads print best at about 300 dpi
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 LATIN_MODELS = "eng"
 CJK_MODELS = "chi_sim+eng"
 CJK_SHARE = 0.2  # a first page with this share of CJK letters is read with the Chinese model
-DOUBT_CONFIDENCE = 80.0  # Tesseract's word confidence (0–100) below which a word is doubtful
+DOUBT_CONFIDENCE = 90.0  # Tesseract's word confidence (0–100) below which a word is doubtful
 TESSERACT_CONFIG = "--psm 6 -c tessedit_do_invert=0"  # one block of lines; no inverted text
 OCR_UNVERIFIED = "ocr_unverified"
+RULE_SCALE = 40  # camelot: rules at least the page's size / RULE_SCALE long are erased
+RULE_GROW_PX = 2  # … with this many pixels around them (antialiased edges)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class OcrPage:
     text: str
     words: tuple[OcrWord, ...]
     height: float
+    markers: tuple[OcrWord, ...] = ()  # footnote markers left out of the words
 
 
 def ocr_available() -> str | None:
@@ -72,15 +78,46 @@ def ocr_available() -> str | None:
     return None
 
 
-def words_of(data: dict[str, list[Any]], scale: float, height: float) -> tuple[OcrWord, ...]:
-    """Tesseract's word rows (level 5) as OcrWords in PDF points; each word's size is the
-    height of the line (level 4) it belongs to."""
+MARKER_HEIGHT = 0.7  # a word this much shorter than its line's median word …
+MARKER_RAISE = 0.25  # … whose bottom stands this share of that height above the line's: a marker
+TRAILING_JUNK = re.compile(r"^(.*?[\w%)])([^\w%)]+)$")  # ’ ” ° * ! ? glued after a word
+# 69,866,752N!, 16,850,432Ne4, /32N°*') : a "Note N" marker glued after a number
+NUMBER_TAIL = re.compile(r"(?<=\d)(?:N\w?[^\w\s)]*\d?|[^\w\s%,.()+-]+\d?)(?=\)?$)")
+JUNK_WORD = re.compile(r"^[^\w%]+\w?$|^[A-Z][^\w\s]+\w?$")  # '"2', 'N!', 'Ne4'-like debris
+
+
+def cleaned(text: str) -> tuple[str, bool]:
+    """A word with what is left of a footnote marker cut off (``'users’'`` → ``'users'``,
+    ``'69,866,752N!'`` → ``'69,866,752'``) and whether anything was cut: such a word is
+    doubtful (never silently trusted)."""
+    number = NUMBER_TAIL.search(text)
+    if number:
+        return text[: number.start()] + text[number.end() :], True
+    junk = TRAILING_JUNK.match(text)
+    if junk and junk[2] not in {".", ",", ":", ";"}:
+        return junk[1], True
+    return text, False
+
+
+def is_marker(word: OcrWord, median_height: float, base: float) -> bool:
+    """A footnote marker by its print: much shorter than its line's words and raised."""
+    height = word.top - word.bottom
+    raised = word.bottom - base >= MARKER_RAISE * median_height
+    return (height < MARKER_HEIGHT * median_height and raised) or bool(JUNK_WORD.match(word.text))
+
+
+def words_of(
+    data: dict[str, list[Any]], scale: float, height: float
+) -> tuple[tuple[OcrWord, ...], tuple[OcrWord, ...]]:
+    """Tesseract's word rows (level 5) as OcrWords in PDF points, each word's size the height
+    of its line (level 4); and apart, the footnote markers (raised small words), which are
+    dropped with a confidence of 0 so the row that held them is flagged."""
     line_height: dict[tuple[int, int, int], float] = {}
     for i, level in enumerate(data["level"]):
         if int(level) == 4:
             key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
             line_height[key] = int(data["height"][i]) / scale
-    words = []
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
     for i, text in enumerate(data["text"]):
         text = str(text).strip()
         if int(data["level"][i]) != 5 or not text:
@@ -90,8 +127,21 @@ def words_of(data: dict[str, list[Any]], scale: float, height: float) -> tuple[O
         right, bottom = left + int(data["width"][i]) / scale, top + int(data["height"][i]) / scale
         size = line_height.get(key, bottom - top)
         confidence = float(data["conf"][i])
-        words.append(OcrWord(text, left, height - bottom, right, height - top, size, confidence))
-    return tuple(words)
+        word = OcrWord(text, left, height - bottom, right, height - top, size, confidence)
+        lines.setdefault(key, []).append(word)
+    words: list[OcrWord] = []
+    markers: list[OcrWord] = []
+    for members in lines.values():
+        heights = sorted(w.top - w.bottom for w in members)
+        bottoms = sorted(w.bottom for w in members)
+        median, base = heights[len(heights) // 2], bottoms[len(bottoms) // 2]
+        for word in members:
+            if len(members) > 1 and is_marker(word, median, base):
+                markers.append(replace(word, confidence=0.0))
+                continue
+            text, cut = cleaned(word.text)
+            words.append(replace(word, text=text, confidence=0.0) if cut else word)
+    return tuple(words), tuple(markers)
 
 
 def page_text(data: dict[str, list[Any]]) -> str:
@@ -104,13 +154,37 @@ def page_text(data: dict[str, list[Any]]) -> str:
     return "\n".join(" ".join(words) for words in lines.values())
 
 
+def without_rules(image: Image.Image) -> Image.Image:
+    """The page with its printed rules painted white: Tesseract takes a ruled grid for a
+    picture and skips the text inside it (and is slower). The rules are found by camelot's
+    lattice line detection, as for the second reading (extractors.lattice)."""
+    from camelot.image_processing import adaptive_threshold, find_lines
+
+    grey = np.asarray(image)
+    _, threshold = adaptive_threshold(np.repeat(grey[:, :, None], 3, axis=2))
+    mask = np.zeros(grey.shape, dtype=bool)
+    for direction in ("vertical", "horizontal"):
+        found, _ = find_lines(threshold, direction=direction, line_scale=RULE_SCALE)
+        mask |= found > 0
+    grown = mask.copy()
+    for shift in range(1, RULE_GROW_PX + 1):
+        grown[shift:] |= mask[:-shift]
+        grown[:-shift] |= mask[shift:]
+        grown[:, shift:] |= mask[:, :-shift]
+        grown[:, :-shift] |= mask[:, shift:]
+    clean = grey.copy()
+    clean[grown] = 255
+    return Image.fromarray(clean)
+
+
 def read_image(image: Any, models: str, scale: float, height: float) -> OcrPage:
     import pytesseract
 
     data = pytesseract.image_to_data(
         image, lang=models, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT
     )
-    return OcrPage(page_text(data), words_of(data, scale, height), height)
+    words, markers = words_of(data, scale, height)
+    return OcrPage(page_text(data), words, height, markers)
 
 
 def cjk_share(text: str) -> float:
@@ -124,10 +198,10 @@ def rendered(pdf: pdfium.PdfDocument, indexes: Sequence[int]) -> Iterator[tuple[
     scale = DPI / 72
     for index in indexes:
         page = pdf[index]
-        image = page.render(scale=scale, grayscale=True).to_pil()
+        image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
         height = page.get_height()
         page.close()
-        yield image, height
+        yield without_rules(image), height
 
 
 def ocr_pdf(data: bytes, indexes: Sequence[int]) -> tuple[OcrPage, ...]:
@@ -159,10 +233,11 @@ def ocr_pdf(data: bytes, indexes: Sequence[int]) -> tuple[OcrPage, ...]:
         pdf.close()
 
 
-def doubtful(words: tuple[OcrWord, ...], y: float, size: float) -> list[OcrWord]:
-    """The doubtful words of the printed line at height ``y`` (within half its font size)."""
+def doubtful(page: OcrPage, y: float, size: float) -> list[OcrWord]:
+    """The doubtful words and markers of the printed line at height ``y`` (within half its
+    font size)."""
     return [
         word
-        for word in words
+        for word in (*page.words, *page.markers)
         if word.confidence < DOUBT_CONFIDENCE and abs(word.centre - y) <= 0.5 * size
     ]

@@ -44,9 +44,11 @@ def verify_dataset(validated: Validated) -> Validated:
     if not validated.ok or not ocr_rows(frame).any():
         return validated
     read = frame[ocr_rows(frame)]
-    failed = {index: failed_checks(flags) for index, flags in read["quality_flags"].items()}
+    failed = {
+        int(str(index)): failed_checks(flags) for index, flags in read["quality_flags"].items()
+    }
     totals = sorted(
-        {f"{row_at(frame, i)['raw']!r}" for i, names in failed.items() if TOTAL_CHECKS & {*names}}
+        {f'"{row_at(frame, i)["raw"]}"' for i, names in failed.items() if TOTAL_CHECKS & {*names}}
     )
     if totals:
         problem = (
@@ -60,7 +62,7 @@ def verify_dataset(validated: Validated) -> Validated:
     flags: list[Flag] = []
     for index, names in doubted.items():
         row = row_at(frame, index)
-        message = f"read by OCR as {row['raw']!r}, which fails {', '.join(names)}"
+        message = f'OCR text "{row["raw"]}" fails {", ".join(names)}'
         flags.append(make_flag(validated.dataset, OCR_UNVERIFIED, message, row))
     marked = add_flags(frame, {index: [OCR_UNVERIFIED] for index in doubted})
     return Validated(validated.dataset, marked, (*validated.flags, *flags), validated.structural)

@@ -39,7 +39,7 @@ class Score:
         self.wrong += other.wrong
 
 
-def row_differences(got: pd.Series, printed: dict[str, str]) -> list[str]:
+def row_differences(got: pd.Series, printed: Mapping[str, str]) -> list[str]:
     differences = [
         f"{column}: {as_text(got[column])!r} read, {printed[column]!r} printed"
         for column in printed
@@ -61,7 +61,8 @@ def score_dataset(validated: Validated | None, dataset: str) -> Score:
     if len(frame) != len(expected):
         return Score(wrong=[f"{dataset}: {len(frame)} rows read, {len(expected)} printed"])
     score = Score()
-    for i, printed in enumerate(expected.to_dict("records")):
+    for i, record in enumerate(expected.to_dict("records")):
+        printed = {str(column): str(value) for column, value in record.items()}
         got = frame.iloc[i]
         differences = row_differences(got, printed)
         marked = OCR_UNVERIFIED in got["quality_flags"]
