@@ -23,7 +23,14 @@ from cninet.guard import (
 )
 from cninet.registry import FAILED, Processed, file_sha256
 from cninet.settings import code_version
-from cninet.store import FORMAT_PREFERENCE, Published, TableUnreadable, open_table, to_pandas
+from cninet.store import (
+    FORMAT_PREFERENCE,
+    Published,
+    TableUnreadable,
+    open_table,
+    pruned,
+    to_pandas,
+)
 from extractors.document import Document, DocumentError, load_document
 from extractors.extract import PendingFlag, SectionResult, run_section
 from extractors.layout import Line, document_lines
@@ -240,8 +247,7 @@ def previous_edition_rows(curated: Path, dataset: str, edition: int) -> pd.DataF
         if not earlier:
             return pd.DataFrame()
         # that one edition's partition only: the cost does not grow with the editions stored
-        chosen = [("edition", "=", str(max(earlier)))]
-        return to_pandas(table.to_pyarrow_table(partitions=chosen))
+        return to_pandas(pruned(dataset, table, f"edition = {max(earlier)}"))
     except (TableUnreadable, OSError):
         return pd.DataFrame()  # publishing this dataset will name the damage
 

@@ -43,12 +43,11 @@ from cninet.process import (
     unique_paths,
     validate_source,
 )
-from cninet.reconcile import conflict_lines, reconcile, validated_reconciliation
+from cninet.reconcile import reconcile_store
 from cninet.registry import file_sha256, processed, record
 from cninet.report import render_report, write_report
 from cninet.series import publish_series
-from cninet.settings import code_version
-from cninet.store import Published, publish, publish_derived, read_if_published
+from cninet.store import Published, publish
 from cninet.versions import changes_since_previous
 from extractors.document import Document
 from extractors.edition import Edition
@@ -130,32 +129,32 @@ def publish_all(
 
 
 @task(cache_policy=NO_CACHE)
-def reconcile_task(curated: Path, run_id: str) -> tuple[Published | str | None, tuple[str, ...]]:
-    """Recompute the reconciliation from every published indicator; publish it if it changed.
-    Returns the publish result (or the cause it failed) and one line per conflict."""
+def reconcile_task(
+    curated: Path, run_id: str, published: tuple[Published, ...] | None = None
+) -> tuple[Published | str | None, tuple[str, ...]]:
+    """Bring the reconciliation up to date for the periods the run's commits touched;
+    publish it if it changed. Returns the publish result (or the cause it failed) and one
+    line per conflict."""
     try:
-        return reconcile_published(curated, run_id)
+        return reconcile_published(curated, run_id, published)
     except Exception as exc:
         return write_cause(exc), ()
 
 
-def reconcile_published(curated: Path, run_id: str) -> tuple[Published | None, tuple[str, ...]]:
-    indicators = read_if_published(curated, "indicators")
-    if indicators is None:
-        return None, ()
-    frame = validated_reconciliation(reconcile(indicators, run_id))
-    metadata = {"run_id": run_id, "dataset": "reconciliation", "code_version": code_version()}
-    return publish_derived(curated, "reconciliation", frame, metadata), conflict_lines(frame)
+def reconcile_published(
+    curated: Path, run_id: str, published: Sequence[Published] | None = None
+) -> tuple[Published | None, tuple[str, ...]]:
+    return reconcile_store(curated, run_id, published)
 
 
 @task(cache_policy=NO_CACHE)
 def series_task(
-    curated: Path, run_id: str, editions: list[int]
+    curated: Path, run_id: str, editions: list[int], published: tuple[Published, ...] | None = None
 ) -> tuple[list[Published] | str, list[str]]:
-    """Rebuild ``series`` and ``vocabulary`` from the store; the edition checks' lines of the
-    run's editions (or the cause, when it could not be written)."""
+    """Bring ``series`` and ``vocabulary`` up to date for what the run's commits touched; the
+    edition checks' lines of the run's editions (or the cause, when it could not be written)."""
     try:
-        return publish_series(curated, run_id, editions)
+        return publish_series(curated, run_id, editions, published)
     except Exception as exc:
         return write_cause(exc), []
 
@@ -253,13 +252,13 @@ def finish_run(
         outcomes = prove_whole(curated, outcomes)
         progress.current().add(len(publishable(outcomes)))
         publish_all(curated, run_id, outcomes, published, failed)
-        reconciled, conflicts = reconcile_task(curated, run_id)
+        reconciled, conflicts = reconcile_task(curated, run_id, tuple(published))
         if isinstance(reconciled, str):
             failed["reconciliation"] = reconciled
         elif reconciled is not None:
             published.append(reconciled)
         editions = sorted({o.edition.edition for o in outcomes if o.edition and o.edition.edition})
-        derived, checks = series_task(curated, run_id, editions)
+        derived, checks = series_task(curated, run_id, editions, tuple(published))
         if isinstance(derived, str):
             failed["series"] = derived
         else:
