@@ -6,7 +6,7 @@ import functools
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -39,11 +39,12 @@ if TYPE_CHECKING:  # prefect, pandas and the schemas load when a command needs t
     import pandas as pd
 
     from cninet.process import RunResult
+    from cninet.sources import SourceOutcome
 
 T = TypeVar("T")
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     help="cninet: China internet statistics reports → validated, versioned Delta tables.",
 )
@@ -102,6 +103,26 @@ def one_line_errors(command: P) -> P:
     return guarded  # type: ignore[return-value]
 
 
+def version_line() -> str:
+    """The package version, and the code version stamped on every commit (with the git
+    commit when run from a checkout)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from cninet.settings import code_version
+
+    try:
+        package = version("cninet")
+    except PackageNotFoundError:  # pragma: no cover - a bare source tree
+        package = "unknown"
+    return f"cninet {package} (code version {code_version()})"
+
+
+def print_version(wanted: bool) -> None:
+    if wanted:
+        print(version_line())
+        raise typer.Exit(0)
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -109,6 +130,12 @@ def main(
         Path,
         typer.Option("--curated", envvar=CURATED_ENV, help="Folder of the curated Delta tables."),
     ] = Path("curated"),
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = Context(curated)
 
@@ -148,11 +175,37 @@ def summary_table(result: RunResult) -> Table:
 
 def source_problems(result: RunResult, explicit: set[str]) -> list[str]:
     """One line per source that was rejected, or skipped although named explicitly."""
+    return outcome_problems(result.sources, explicit)
+
+
+def outcome_problems(sources: Sequence[SourceOutcome], explicit: set[str]) -> list[str]:
     return [
         f"{source.path}: {source.reason}"
-        for source in result.sources
+        for source in sources
         if source.status == "rejected" or (source.status == "skipped" and source.path in explicit)
     ]
+
+
+def refuse_unusable(files: list[Path], raw: Path, explicit: set[str], symlinks: bool) -> None:
+    """Before Prefect starts: when no source of the run is usable (not a source, empty, no
+    known kind, refused), say why for each, as the run would, and stop. Exit 1 when one of
+    them was a problem, else 0 (a folder holding only files of no known kind)."""
+    from cninet.sources import source_name, unique_paths, unusable
+
+    chosen = unique_paths(files)
+    outcomes = unusable(chosen, [source_name(p, raw) for p in chosen], symlinks)
+    if outcomes is None:
+        return
+    problems = outcome_problems(outcomes, explicit)
+    for source in outcomes:
+        if f"{source.path}: {source.reason}" not in problems:
+            out.print(
+                Text(f"{source.status} {flat(source.path)}: {flat(source.reason)}", style="dim")
+            )
+    out.print(Text("nothing to publish: no usable source (Prefect not started)", style="dim"))
+    for line in problems:
+        say_error(line)
+    raise typer.Exit(1 if problems else 0)
 
 
 def fresh_limits() -> None:
@@ -271,7 +324,7 @@ def timing_line(elapsed: float, started: float, reading: float, api: prefect_env
 
 def run_files(targets: list[Path]) -> list[Path]:
     """The source files named (folders expanded); nothing to read → exit 2."""
-    from cninet.process import discover_sources
+    from cninet.sources import discover_sources
 
     files = [f for p in targets for f in (discover_sources(p) if p.is_dir() else [p])]
     if not files:
@@ -295,7 +348,7 @@ def run(
     allow_symlinks: Annotated[bool, typer.Option(help=SYMLINKS_HELP)] = False,
 ) -> None:
     """Extract, validate and publish the given sources (default: all of raw/)."""
-    from cninet.process import discover_sources, source_name
+    from cninet.sources import discover_sources, source_name
 
     settings: Context = ctx.obj
     targets = list(paths or [])
@@ -308,6 +361,8 @@ def run(
     if not files:
         raise fail(f"nothing to do: no .pdf or .txt sources under {raw}", 2)
     explicit = {source_name(p, raw) for p in targets if not p.is_dir()}
+    fresh_limits()
+    refuse_unusable(files, raw, explicit, allow_symlinks)
 
     def call() -> RunResult:
         from flows.pipeline import process_sources
@@ -338,7 +393,7 @@ def backfill(
     allow_symlinks: Annotated[bool, typer.Option(help=SYMLINKS_HELP)] = False,
 ) -> None:
     """Process many sources in parallel on Dask, then publish each dataset once."""
-    from cninet.process import source_name
+    from cninet.sources import source_name
 
     settings: Context = ctx.obj
     targets = list(paths or [raw])
@@ -483,8 +538,8 @@ def rerun(
     if not raw.is_dir():
         raise fail(f"raw folder not found: {raw}", 2)
     known = known_editions(settings.curated)
-    if known and edition not in known:
-        listed = ", ".join(map(str, sorted(known)))
+    if edition not in known:
+        listed = ", ".join(map(str, sorted(known))) or "none"
         raise fail(f"nothing to do: edition {edition} was never processed (known: {listed})", 2)
 
     def no_source(result: RunResult) -> str | None:
