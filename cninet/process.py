@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,50 +14,46 @@ from deltalake import DeltaTable
 from cninet.guard import (
     Interrupted,
     LimitExceeded,
-    Limits,
     LimitSettingError,
     bounded,
     check_stop,
-    source_refusal,
 )
 from cninet.registry import FAILED, Processed, file_sha256
 from cninet.settings import code_version
-from cninet.store import FORMAT_PREFERENCE, Published, TableUnreadable, open_table, to_pandas
-from extractors.document import Document, DocumentError, load_document
+from cninet.sources import (  # noqa: F401 - the flows and tests import these from here
+    SOURCE_SUFFIXES,
+    SourceOutcome,
+    absolute,
+    discover_sources,
+    display_path,
+    load_error,
+    load_source,
+    recognise_or_reject,
+    refused,
+    source_kind,
+    source_name,
+    unique_paths,
+)
+from cninet.store import (
+    FORMAT_PREFERENCE,
+    Published,
+    TableUnreadable,
+    open_table,
+    pruned,
+    to_pandas,
+)
+from extractors.document import Document
 from extractors.extract import PendingFlag, SectionResult, run_section
 from extractors.lattice import prepare as prepare_second_reading
 from extractors.lattice import read_lines
 from extractors.layout import Line, document_lines
-from extractors.recognise import Edition, UnrecognisedDocument, recognise
+from extractors.recognise import Edition
 from extractors.sections import specs_for
 from extractors.spec import Section
 from schemas.completeness import MEMBERSHIP_DATASETS, lost_members, missing_provinces
 from schemas.cross import cross_check
 from schemas.ocr import verify_ocr
 from schemas.validate import Flag, Validated, add_flags, make_flag, row_at, validate_dataset
-
-SOURCE_SUFFIXES = (".pdf", ".txt")
-
-
-@dataclass(frozen=True)
-class SourceOutcome:
-    """What happened to one source in a run."""
-
-    path: str
-    status: str  # extracted | skipped | rejected
-    reason: str = ""
-    sha256: str = ""
-    edition: Edition | None = None
-    sections: tuple[str, ...] = ()
-    validated: Mapping[str, Validated] = field(default_factory=dict)
-
-    @property
-    def structural(self) -> tuple[str, ...]:
-        return tuple(line for v in self.validated.values() for line in v.structural)
-
-    @property
-    def flags(self) -> tuple[Flag, ...]:
-        return tuple(flag for v in self.validated.values() for flag in v.flags)
 
 
 @dataclass(frozen=True)
@@ -115,60 +110,6 @@ def printed_once(sources: Sequence[SourceOutcome]) -> tuple[Flag, ...]:
             chosen.setdefault(key, flag)
     kept = {id(flag) for flag in chosen.values()}
     return tuple(flag for source in sources for flag in source.flags if id(flag) in kept)
-
-
-def discover_sources(raw: Path) -> list[Path]:
-    """Every report/news file below ``raw`` (sorted, hidden files ignored)."""
-    if not raw.is_dir():
-        raise FileNotFoundError(f"raw directory not found: {raw}")
-    return sorted(
-        path
-        for path in raw.rglob("*")
-        if path.is_file()
-        and path.suffix.lower() in SOURCE_SUFFIXES
-        and not any(part.startswith(".") for part in path.relative_to(raw).parts)
-    )
-
-
-def absolute(path: Path) -> Path:
-    """The absolute spelling of ``path`` without following symlinks."""
-    return Path(os.path.abspath(path))
-
-
-def source_name(path: Path, raw: Path | None = None) -> str:
-    """How a source is named in provenance, commit metadata and reports: its path relative to
-    the raw root, or, outside it, its file name alone (``source_sha256`` identifies the
-    content). Never an absolute machine path."""
-    if raw is not None:
-        try:
-            return absolute(path).relative_to(absolute(raw)).as_posix()
-        except ValueError:
-            pass
-    return path.name
-
-
-def display_path(path: Path, raw: Path | None = None) -> str:
-    """The provenance name of ``path`` (kept for callers of the earlier name)."""
-    return source_name(path, raw)
-
-
-def unique_paths(paths: Iterable[Path]) -> list[Path]:
-    """Each path once (a file named twice in one run is read once), in the order given."""
-    seen: set[Path] = set()
-    out = []
-    for path in paths:
-        key = absolute(path)
-        if key not in seen:
-            seen.add(key)
-            out.append(path)
-    return out
-
-
-def recognise_or_reject(doc: Document) -> Edition | str:
-    try:
-        return recognise(doc)
-    except UnrecognisedDocument as exc:
-        return str(exc)
 
 
 def section_specs(edition: Edition, sections: frozenset[str] | None = None) -> tuple[Section, ...]:
@@ -244,8 +185,7 @@ def previous_edition_rows(curated: Path, dataset: str, edition: int) -> pd.DataF
         if not earlier:
             return pd.DataFrame()
         # that one edition's partition only: the cost does not grow with the editions stored
-        chosen = [("edition", "=", str(max(earlier)))]
-        return to_pandas(table.to_pyarrow_table(partitions=chosen))
+        return to_pandas(pruned(dataset, table, f"edition = {max(earlier)}"))
     except (TableUnreadable, OSError):
         return pd.DataFrame()  # publishing this dataset will name the damage
 
@@ -388,36 +328,6 @@ def failed_sources(
         why[outcome.sha256] = reason
         out.append(replace(outcome, reason=reason))
     return out, why
-
-
-def load_error(error: DocumentError) -> SourceOutcome:
-    return SourceOutcome(error.path, "rejected", error.reason)
-
-
-def refused(path: Path, name: str, allow_symlinks: bool = False) -> SourceOutcome | None:
-    """A rejection for what must not be read at all (FIFO, device, folder, symlink, too
-    large), decided without opening the file; None when it may be read."""
-    reason = source_refusal(path, Limits.from_env(), allow_symlinks)
-    return None if reason is None else SourceOutcome(name, "rejected", reason)
-
-
-def load_source(path: Path, name: str | None = None) -> Document | SourceOutcome:
-    """Read and parse a source in a bounded child (time, memory; size and kind checked
-    first), for text files as for PDFs (cninet.guard)."""
-    shown = name or source_name(path)
-    refusal = refused(path, shown)
-    if refusal is not None:
-        return refusal
-    try:
-        return bounded(load_document, path, shown)
-    except DocumentError as exc:
-        return load_error(exc)
-    except LimitExceeded as exc:
-        return load_error(DocumentError(shown, f"untrusted {source_kind(path)}: {exc}"))
-
-
-def source_kind(path: Path) -> str:
-    return "PDF" if path.suffix.lower() == ".pdf" else "text file"
 
 
 def source_lines(doc: Document, specs: Sequence[Section]) -> list[Line] | str:

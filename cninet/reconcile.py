@@ -7,19 +7,33 @@ agree when their spread is within half the last printed digit of the least preci
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import pandas as pd
 
+from cninet.settings import code_version
+from cninet.store import (
+    Published,
+    open_table,
+    publish_derived,
+    publish_derived_periods,
+    read_if_published,
+    rows_of_periods,
+)
+from cninet.versions import run_changes, touched_periods
 from extractors.figures.facts import resolution
 from schemas.reconciliation import Reconciliation
 
 UNRESOLVED = "period_unresolved"
 
 
-def publication(row: pd.Series) -> str:
-    """Who stated it: report kind and edition, or the news file."""
-    if pd.notna(row["edition"]):
-        return f"{row['source_kind']}:{int(row['edition'])}"
-    return f"{row['source_kind']}:{row['source_path']}"
+def publications(rows: pd.DataFrame) -> pd.Series:
+    """Who stated each row: report kind and edition, or the news file."""
+    kind = rows["source_kind"].astype(str)
+    edition = pd.to_numeric(rows["edition"], errors="coerce").astype("Int64")
+    by_edition = kind + ":" + edition.astype("string")
+    return by_edition.where(edition.notna(), kind + ":" + rows["source_path"].astype(str))
 
 
 def usable(indicators: pd.DataFrame) -> pd.DataFrame:
@@ -27,7 +41,7 @@ def usable(indicators: pd.DataFrame) -> pd.DataFrame:
     named = indicators[indicators["indicator_id"].notna()].copy()
     resolved = named["quality_flags"].map(lambda flags: UNRESOLVED not in list(flags))
     named = named[resolved]
-    named["publication"] = named.apply(publication, axis=1)
+    named["publication"] = publications(named).astype(object)
     named["resolution"] = [
         resolution(str(raw), float(value), float(base))
         for raw, value, base in zip(named["raw"], named["value"], named["value_base"], strict=True)
@@ -35,32 +49,44 @@ def usable(indicators: pd.DataFrame) -> pd.DataFrame:
     return named
 
 
-def reconcile_group(rows: pd.DataFrame, run_id: str) -> dict[str, object]:
-    """One indicator and period: the most precise figure of each publication, compared."""
-    best = rows.sort_values("resolution").drop_duplicates("publication").sort_values("publication")
-    low, high = float(best["value_base"].min()), float(best["value_base"].max())
-    tolerance = float(best["resolution"].max()) / 2
-    agree = high - low <= tolerance * (1 + 1e-9)
+def compared(rows: pd.DataFrame, run_id: str) -> pd.DataFrame:
+    """Every indicator and period of ``rows`` that two or more publications state: the most
+    precise figure of each publication (the first row of equal precision), compared, in
+    columns at once (no loop per group)."""
+    key = ["indicator_id", "period_end"]
+    ordered = rows.reset_index(drop=True).rename_axis("_order").reset_index()
+    best = ordered.sort_values([*key, "publication", "resolution", "_order"], kind="stable")
+    best = best.drop_duplicates([*key, "publication"])
+    counts = best.groupby(key, sort=False)["publication"].transform("size")
+    best = best[counts >= 2].assign(
+        _value=best["publication"]
+        + ": "
+        + best["raw"].astype(str)
+        + " ("
+        + best["source_path"].astype(str)
+        + ")",
+        value_base=best["value_base"].astype(float),
+    )
+    if best.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    groups = best.groupby(key, sort=True)
+    out = groups.agg(
+        n_sources=("publication", "size"),
+        sources=("publication", list),
+        values=("_value", list),
+        min_value=("value_base", "min"),
+        max_value=("value_base", "max"),
+        tolerance=("resolution", "max"),
+    ).reset_index()
+    low, high = out["min_value"], out["max_value"]
+    out["tolerance"] = out["tolerance"].astype(float) / 2
     middle = (low + high) / 2
-    return {
-        "indicator_id": rows["indicator_id"].iloc[0],
-        "period_end": rows["period_end"].iloc[0],
-        "n_sources": len(best),
-        "sources": list(best["publication"]),
-        "values": [
-            f"{pub}: {raw} ({path})"
-            for pub, raw, path in zip(
-                best["publication"], best["raw"], best["source_path"], strict=True
-            )
-        ],
-        "min_value": low,
-        "max_value": high,
-        "spread_pct": (high - low) / middle * 100 if middle else 0.0,
-        "tolerance": tolerance,
-        "status": "agree" if agree else "conflict",
-        "quality_flags": [] if agree else ["conflict"],
-        "run_id": run_id,
-    }
+    out["spread_pct"] = ((high - low) / middle.where(middle != 0) * 100).fillna(0.0)
+    agree = high - low <= out["tolerance"] * (1 + 1e-9)
+    out["status"] = agree.map({True: "agree", False: "conflict"})
+    out["quality_flags"] = [[] if ok else ["conflict"] for ok in agree]
+    out["run_id"] = run_id
+    return out[COLUMNS]
 
 
 COLUMNS = [
@@ -87,10 +113,39 @@ def validated_reconciliation(frame: pd.DataFrame) -> pd.DataFrame:
 
 def reconcile(indicators: pd.DataFrame, run_id: str) -> pd.DataFrame:
     """Every indicator and period stated by two or more publications."""
-    rows = usable(indicators)
-    groups = [
-        reconcile_group(group, run_id)
-        for _, group in rows.groupby(["indicator_id", "period_end"], sort=True)
-        if group["publication"].nunique() >= 2
-    ]
-    return pd.DataFrame(groups, columns=COLUMNS)
+    return compared(usable(indicators), run_id)
+
+
+def reconcile_store(
+    curated: Path, run_id: str, published: Sequence[Published] | None = None
+) -> tuple[Published | None, tuple[str, ...]]:
+    """Bring ``reconciliation`` up to date after a run and publish it where it changed;
+    returns what was published and one line per conflict among the periods looked at.
+
+    With the run's commits (``published``), only the periods the run's ``indicators`` rows
+    (inserted or deleted: the change data feed) state are recomputed, from every
+    publication's rows for those periods (files pruned by their ``period_end`` statistics);
+    the other periods' rows stay as they are. Without them, or for a store without the
+    change data feed, everything is rebuilt from every published indicator."""
+    metadata = {"run_id": run_id, "dataset": "reconciliation", "code_version": code_version()}
+    changes = None
+    if published is not None and open_table(curated, "reconciliation") is not None:
+        changes = run_changes(curated, published, ["indicators"])
+    if changes is None:
+        indicators = read_if_published(curated, "indicators")
+        if indicators is None:
+            return None, ()
+        frame = validated_reconciliation(reconcile(indicators, run_id))
+        return publish_derived(curated, "reconciliation", frame, metadata), conflict_lines(frame)
+    periods = touched_periods(changes)
+    if not periods:
+        return None, ()
+    rows = rows_of_periods(curated, "indicators", periods)
+    indicators = rows if rows is not None else pd.DataFrame()
+    frame = validated_reconciliation(
+        reconcile(indicators, run_id) if not indicators.empty else pd.DataFrame(columns=COLUMNS)
+    )
+    return (
+        publish_derived_periods(curated, "reconciliation", frame, periods, metadata),
+        conflict_lines(frame),
+    )

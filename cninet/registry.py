@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
+
+from cninet.store import sql_in
 
 REGISTRY = "_sources"
 SCHEMA = pa.schema(
@@ -101,7 +104,10 @@ def record(curated: Path, sources: Sequence[Processed], run_id: str) -> None:
         table: DeltaTable | None = DeltaTable(str(curated / REGISTRY))
     except TableNotFoundError:
         table = None
-    known = [with_status(row) for row in table.to_pyarrow_table().to_pylist()] if table else []
+    shas = sorted({s.source_sha256 for s in sources})
+    paths = sorted({s.source_path for s in sources})
+    # only the rows of these contents and paths are read (files pruned by their statistics)
+    known = [with_status(row) for row in rows_of(table, shas, paths)] if table else []
     done = {row["source_sha256"] for row in known if row["status"] == PROCESSED}
     new = [s for s in sources if s.status == FAILED or s.source_sha256 not in done]
     if not new:
@@ -111,15 +117,33 @@ def record(curated: Path, sources: Sequence[Processed], run_id: str) -> None:
         [{**s.__dict__, "run_id": run_id, "processed_at": now} for s in new], schema=SCHEMA
     )
     replaced = {s.source_path for s in new}
-    kept = [row for row in known if row["source_path"] not in replaced]
     metadata = CommitProperties(custom_metadata={"run_id": run_id})
     path = str(curated / REGISTRY)
     # schema_mode: registries from before ``status``/``reason`` gain the columns
-    if len(kept) == len(known):
-        write_deltalake(path, data, mode="append", schema_mode="merge", commit_properties=metadata)
+    if table is None or not any(row["source_path"] in replaced for row in known):
+        target = path if table is None else table
+        write_deltalake(
+            target, data, mode="append", schema_mode="merge", commit_properties=metadata
+        )
         return
+    everything = [with_status(row) for row in table.to_pyarrow_table().to_pylist()]
+    kept = [row for row in everything if row["source_path"] not in replaced]
     rows = pa.concat_tables([pa.Table.from_pylist(kept, schema=SCHEMA), data])
     write_deltalake(path, rows, mode="overwrite", schema_mode="merge", commit_properties=metadata)
+
+
+def rows_of(table: DeltaTable, shas: Sequence[str], paths: Sequence[str]) -> list[dict[str, Any]]:
+    """The registry rows of these contents or paths."""
+    if not shas and not paths:
+        return []
+    where = " OR ".join(
+        sql_in(column, values)
+        for column, values in (("source_sha256", shas), ("source_path", paths))
+        if values
+    )
+    rows = ds.field("source_sha256").isin(list(shas)) | ds.field("source_path").isin(list(paths))
+    found = table.to_pyarrow_dataset(file_pruning_predicate=where).to_table(filter=rows)
+    return list(found.to_pylist())
 
 
 def processed_editions(curated: Path) -> set[int]:

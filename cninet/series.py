@@ -37,11 +37,19 @@ import yaml
 from cninet.settings import code_version
 from cninet.store import (
     Published,
+    arrow_of,
+    cell_text,
     format_disagreements,
+    open_table,
     publication_of,
     publish_derived,
+    publish_derived_periods,
     read_if_published,
+    rows_of_editions,
+    rows_of_periods,
+    to_pandas,
 )
+from cninet.versions import run_changes, touched_periods
 from extractors.figures.facts import resolution
 from extractors.vocabulary import load_vocabulary
 from schemas import DATASETS, DERIVED
@@ -494,24 +502,119 @@ def published_frames(curated: Path) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def publish_series(
-    curated: Path, run_id: str, editions: Iterable[int] | None = None
-) -> tuple[list[Published], list[str]]:
-    """Rebuild ``series`` and ``vocabulary`` from the store and publish them where they
-    changed. Returns what was published and the edition checks' lines for the report (the
-    figures of ``editions`` that were revised or drift, the facts an edition's formats print
-    differently, the table labels with no series id)."""
-    frames = published_frames(curated)
-    if not frames:
-        return [], []
-    built, notes = build_series(frames, run_id)
-    series = DATASETS["series"].validate(built, lazy=True)
-    metadata = {"run_id": run_id, "code_version": code_version()}
-    published = [
-        publish_derived(curated, "series", series, {**metadata, "dataset": "series"}),
-        publish_derived(
-            curated, "vocabulary", vocabulary_frame(run_id), {**metadata, "dataset": "vocabulary"}
-        ),
+CHANGE_FIELDS = ("previous_value", "change_pct", "previous_edition", "quality_flags")
+
+
+def series_datasets() -> list[str]:
+    """The per-source datasets ``series`` is built from: named indicators, table figures."""
+    return list(dict.fromkeys(["indicators", *(figure.dataset for figure in table_figures())]))
+
+
+def frames_of(curated: Path, read: Any) -> dict[str, pd.DataFrame]:
+    """``read(curated, dataset)`` for every dataset series reads, where published."""
+    frames = {}
+    for dataset in series_datasets():
+        frame = read(curated, dataset)
+        if frame is not None and not frame.empty:
+            frames[dataset] = frame
+    return frames
+
+
+def without_drift(flags: Any) -> list[str]:
+    return [str(flag) for flag in list(flags) if flag != "drift"]
+
+
+def merged_series(
+    existing: pd.DataFrame, fresh: pd.DataFrame, periods: set[str], run_id: str
+) -> tuple[pd.DataFrame, set[str]]:
+    """The whole series after a run: ``existing`` outside ``periods`` and ``fresh`` (built
+    from every publication's rows of ``periods``) inside them, with each series' changes and
+    drift computed again in period order. Returns it and the periods whose rows differ from
+    ``existing`` (``periods`` and those whose previous period changed)."""
+    old = existing.assign(_period=pd.to_datetime(existing["period_end"]))
+    kept = old[~old["_period"].dt.strftime("%Y-%m-%d").isin(periods)]
+    before = {
+        (r["indicator_id"], r["member"], r["_period"]): tuple(
+            cell_text(r[c]) for c in CHANGE_FIELDS
+        )
+        for r in records_of(kept)
+    }
+    lists = ("publications", "quality_flags")
+    rows = [
+        {
+            **{c: none_if_na(v) for c, v in r.items() if c not in lists},
+            "period_end": r["_period"],
+            "publications": [str(p) for p in list(r["publications"])],
+            "quality_flags": without_drift(r["quality_flags"]),
+        }
+        for r in records_of(kept.drop(columns=["period_end"]))
     ]
+    for r in records_of(fresh):
+        flags = without_drift(r["quality_flags"])
+        rows.append({**r, "period_end": pd.Timestamp(r["period_end"]), "quality_flags": flags})
+    rows.sort(key=lambda r: (str(r["indicator_id"]), str(r["member"]), r["period_end"]))
+    add_changes(rows, drift_limits())
+    touched = set(periods)
+    for row in rows:
+        key = (row["indicator_id"], row["member"], row["period_end"])
+        if key in before and before[key] != tuple(cell_text(row[c]) for c in CHANGE_FIELDS):
+            touched.add(row["period_end"].date().isoformat())
+            row["run_id"] = run_id
+    frame = (
+        pd.DataFrame(rows, columns=SERIES_COLUMNS) if rows else pd.DataFrame(columns=SERIES_COLUMNS)
+    )
+    return frame, touched
+
+
+def publish_series(
+    curated: Path,
+    run_id: str,
+    editions: Iterable[int] | None = None,
+    published: Sequence[Published] | None = None,
+) -> tuple[list[Published], list[str]]:
+    """Bring ``series`` and ``vocabulary`` up to date and publish them where they changed.
+    Returns what was published and the edition checks' lines for the report (the figures of
+    ``editions`` that were revised or drift, the facts an edition's formats print
+    differently, the table labels with no series id).
+
+    With the run's commits (``published``), only the periods whose rows the run inserted or
+    deleted (the change data feed) are built again, from every publication's rows for those
+    periods (files pruned by their ``period_end`` statistics); the rest of the series is
+    kept, its changes and drift recomputed. Without them, or for a store without the change
+    data feed, everything is rebuilt from every published dataset."""
+    metadata = {"run_id": run_id, "code_version": code_version()}
+    changes = None
+    table = open_table(curated, "series")
+    if published is not None and table is not None:
+        changes = run_changes(curated, published, series_datasets())
     chosen = None if editions is None else list(editions)
-    return published, check_lines(series, chosen) + format_lines(frames, chosen) + notes
+    if changes is None:
+        frames = published_frames(curated)
+        if not frames:
+            return [], []
+        built, notes = build_series(frames, run_id)
+        series = DATASETS["series"].validate(built, lazy=True)
+        result = publish_derived(curated, "series", series, {**metadata, "dataset": "series"})
+        lines = check_lines(series, chosen) + format_lines(frames, chosen) + notes
+    else:
+        assert table is not None
+        periods = touched_periods(changes)
+        frames = frames_of(curated, lambda c, d: rows_of_periods(c, d, periods))
+        fresh, notes = build_series(frames, run_id)
+        existing = to_pandas(arrow_of("series", table))
+        merged, touched = merged_series(existing, fresh, periods, run_id)
+        series = DATASETS["series"].validate(merged, lazy=True)
+        written = series[pd.to_datetime(series["period_end"]).dt.strftime("%Y-%m-%d").isin(touched)]
+        result = publish_derived_periods(
+            curated, "series", written, touched, {**metadata, "dataset": "series"}
+        )
+        if chosen:
+            ours = frames_of(curated, lambda c, d: rows_of_editions(c, d, chosen))
+            notes = observations(ours)[1]
+        else:
+            ours = {}
+        lines = check_lines(series, chosen) + format_lines(ours, chosen) + notes
+    vocabulary = publish_derived(
+        curated, "vocabulary", vocabulary_frame(run_id), {**metadata, "dataset": "vocabulary"}
+    )
+    return [result, vocabulary], lines

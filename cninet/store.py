@@ -6,12 +6,14 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
@@ -37,6 +39,9 @@ class Published:
     version: int
     rows: int
     changed: bool
+    # the commit only added rows (a new table, or sources and sections not stored before):
+    # what changed since the previous version is exactly those rows
+    appended: bool = False
 
 
 def table_path(curated: Path, dataset: str) -> Path:
@@ -45,13 +50,20 @@ def table_path(curated: Path, dataset: str) -> Path:
 
 def column_order(dataset: str) -> list[str]:
     """Dataset columns first (natural key leading), provenance after."""
+    return list(ordered_columns(dataset))
+
+
+@cache
+def ordered_columns(dataset: str) -> tuple[str, ...]:
+    """``column_order``, computed once per dataset (building a pandera schema costs
+    milliseconds and it is asked for on every publish and diff)."""
     columns = list(DATASETS[dataset].to_schema().columns)
     provenance = [c for c in Provenance.to_schema().columns if c in columns]
     key = list(NATURAL_KEYS[dataset])
     values = [c for c in columns if c not in provenance and c not in key]
     flags = [c for c in ("is_total", "notes", "quality_flags") if c in provenance]
     ordered = key + values + flags + [c for c in provenance if c not in flags]
-    return list(dict.fromkeys(ordered))
+    return tuple(dict.fromkeys(ordered))
 
 
 def arrow_type(column: str, dtype: Any) -> pa.DataType:
@@ -145,12 +157,50 @@ def sql_in(column: str, values: Iterable[str]) -> str:
     return f"{column} IN ({quoted})"
 
 
-def current_rows(table: DeltaTable, sources: list[str], paths: list[str]) -> pd.DataFrame:
-    """The rows of these sources, by content or by path (a changed file at the same path)."""
-    by_sha = to_pandas(table.to_pyarrow_table(filters=[("source_sha256", "in", sources)]))
-    by_path = to_pandas(table.to_pyarrow_table(filters=[("source_path", "in", paths)]))
-    older = by_path[~by_path["source_sha256"].isin(sources)]
-    return pd.concat([by_sha, older], ignore_index=True) if not older.empty else by_sha
+def pruned(
+    dataset: str,
+    table: DeltaTable,
+    where: str,
+    rows: ds.Expression | None = None,
+    columns: list[str] | None = None,
+) -> pa.Table:
+    """The rows of ``table`` that match ``rows``, reading only the files ``where`` (SQL over
+    partition values and each file's min/max statistics, evaluated on the Delta log) may
+    hold: the cost follows the files that match, not the files the table has."""
+    try:
+        found = table.to_pyarrow_dataset(file_pruning_predicate=where)
+        return found.to_table(columns=columns, filter=rows)
+    except Exception as exc:
+        raise TableUnreadable(dataset, write_cause(exc)) from None
+
+
+def of_sources(sources: Iterable[str], paths: Iterable[str]) -> tuple[str, ds.Expression]:
+    """The SQL (for file pruning) and the row filter for the rows of these sources, named by
+    content or by path."""
+    sources, paths = sorted(set(sources)), sorted(set(paths))
+    named = [("source_sha256", sources), ("source_path", paths)]
+    where = " OR ".join(sql_in(column, values) for column, values in named if values)
+    rows = ds.field("source_sha256").isin(sources) | ds.field("source_path").isin(paths)
+    return where or "FALSE", rows
+
+
+def current_rows(
+    table: DeltaTable, sources: list[str], paths: list[str], dataset: str = ""
+) -> pd.DataFrame:
+    """The rows of these sources, by content or by path (a changed file at the same path);
+    only the files whose statistics may hold them are read."""
+    where, rows = of_sources(sources, paths)
+    return to_pandas(pruned(dataset, table, where, rows))
+
+
+def sql_partitions(editions: Iterable[Any]) -> str:
+    """SQL naming these edition partitions (a null edition, news: the null partition)."""
+    editions = list(editions)
+    values = {int(e) for e in editions if e is not None and not pd.isna(e)}
+    parts = [f"edition IN ({', '.join(str(e) for e in sorted(values))})"] * bool(values)
+    if any(e is None or pd.isna(e) for e in editions):
+        parts.append("edition IS NULL")
+    return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
 
 def section_of(extractor: str) -> str:
@@ -192,11 +242,17 @@ def publish(
     paths = sorted(set(frame["source_path"]))
     sections = sorted({section_of(str(e)) for e in frame["extractor"]})
     table = open_table(curated, dataset)
+    editions: list[Any] = list(frame["edition"].drop_duplicates())
+    existing = pd.DataFrame()
     if table is not None:
         try:
-            existing = in_scope(current_rows(table, sources, paths), sections)
+            existing = in_scope(current_rows(table, sources, paths, dataset), sections)
+        except TableUnreadable:
+            raise
         except Exception as exc:
             raise TableUnreadable(dataset, write_cause(exc)) from None
+        if not existing.empty:
+            editions += list(existing["edition"].drop_duplicates())
         if len(existing) == len(frame) and comparable(existing, dataset).equals(
             comparable(frame, dataset)
         ):
@@ -204,6 +260,7 @@ def publish(
     data = to_arrow(dataset, frame)
     properties = CommitProperties(custom_metadata=dict(metadata))
     path = str(table_path(curated, dataset))
+    replaces = table is not None and not existing.empty
     if table is None:
         write_deltalake(
             path,
@@ -214,16 +271,96 @@ def publish(
             description=description(dataset),
             commit_properties=properties,
         )
+    elif not replaces:
+        # nothing of these sources and sections is stored: an append (no file is scanned or
+        # rewritten), the same result as the predicate overwrite that would match no row
+        write_deltalake(table, data, mode="append", commit_properties=properties)
     else:
         write_deltalake(
-            path,
+            table,
             data,
             mode="overwrite",
-            predicate=scope_predicate(sources, sections, paths),
+            # the edition partitions the replaced rows live in lead the predicate: only
+            # their files are scanned and rewritten
+            predicate=f"{sql_partitions(editions)} AND "
+            + scope_predicate(sources, sections, paths),
             commit_properties=properties,
         )
-    version = DeltaTable(path).version()
-    return Published(dataset, version, len(frame), changed=True)
+    # the table object written through follows its own commit: no second open of the log
+    version = DeltaTable(path).version() if table is None else table.version()
+    return Published(dataset, version, len(frame), changed=True, appended=not replaces)
+
+
+def iso_dates(values: Iterable[Any]) -> list[str]:
+    """Dates (date, Timestamp or text) as ISO text, each once, sorted; nulls left out."""
+    dates = pd.to_datetime(pd.Series(list(values), dtype=object), errors="coerce").dropna()
+    return sorted({d.date().isoformat() for d in dates})
+
+
+def of_periods(periods: Iterable[Any]) -> tuple[str, ds.Expression]:
+    """The SQL (file pruning by statistics, or a predicate) and the row filter for the rows
+    whose ``period_end`` is one of ``periods``."""
+    dates = iso_dates(periods)
+    if not dates:
+        return "FALSE", ds.scalar(False)
+    where = sql_in("period_end", dates)
+    wanted = pa.array([date.fromisoformat(d) for d in dates], pa.date32())
+    return where, ds.field("period_end").isin(wanted)
+
+
+def rows_of_periods(curated: Path, dataset: str, periods: Iterable[Any]) -> pd.DataFrame | None:
+    """A dataset's rows for these periods (None if never published); only the files whose
+    ``period_end`` statistics may hold them are read."""
+    table = open_table(curated, dataset)
+    if table is None:
+        return None
+    where, rows = of_periods(periods)
+    return to_pandas(pruned(dataset, table, where, rows))
+
+
+def rows_of_editions(curated: Path, dataset: str, editions: Iterable[Any]) -> pd.DataFrame | None:
+    """A per-source dataset's rows of these editions (their partitions only; None if never
+    published)."""
+    table = open_table(curated, dataset)
+    if table is None:
+        return None
+    editions = list(editions)
+    return to_pandas(pruned(dataset, table, sql_partitions(editions)))
+
+
+def row_count(table: DeltaTable) -> int:
+    """The rows of a table's current version, from its log (no data file is read)."""
+    actions = pa.table(table.get_add_actions(flatten=True))
+    return int(sum(n or 0 for n in actions.column("num_records").to_pylist()))
+
+
+def publish_derived_periods(
+    curated: Path,
+    dataset: str,
+    frame: pd.DataFrame,
+    periods: Iterable[Any],
+    metadata: Mapping[str, str],
+) -> Published:
+    """Replace the rows of a derived dataset for these periods by ``frame`` (its rows for
+    exactly these periods) in one commit, unless they are unchanged. Only those periods'
+    rows are read and compared; the commit's change data feed holds only them."""
+    table = open_table(curated, dataset)
+    if table is None:
+        return publish_derived(curated, dataset, frame, metadata)
+    where, rows = of_periods(periods)
+    existing = to_pandas(pruned(dataset, table, where, rows))
+    if len(existing) == len(frame) and comparable(existing, dataset).equals(
+        comparable(frame, dataset)
+    ):
+        return Published(dataset, table.version(), row_count(table), changed=False)
+    write_deltalake(
+        table,
+        to_arrow(dataset, frame),
+        mode="overwrite",
+        predicate=where,
+        commit_properties=CommitProperties(custom_metadata=dict(metadata)),
+    )
+    return Published(dataset, table.version(), row_count(table), True)
 
 
 def row_key(dataset: str) -> list[str]:

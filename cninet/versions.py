@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 from deltalake import DeltaTable
 
 from cninet.faults import write_cause
@@ -25,10 +26,14 @@ from cninet.store import (
     cell_text,
     column_order,
     history,
+    iso_dates,
     open_table,
+    pruned,
     read,
     row_key,
+    sql_in,
 )
+from schemas import DERIVED
 
 SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 CHANGE_FEED = "Delta's change data feed"
@@ -203,9 +208,15 @@ def version_repeats(
     older version's keys follow from the change: older = newer − came + gone."""
     if gone.empty and came.empty:
         return set()
-    paths = sorted(set(gone.get("source_path", [])) | set(came.get("source_path", [])))
-    filters = [("source_path", "in", paths)] if "source_path" in key else None
-    rows = content(arrow_of(dataset, table, columns=key, filters=filters).to_pandas(), key)
+    if "source_path" in key:
+        # a key holds its source path: only the changed paths' rows can repeat, and only the
+        # files whose statistics may hold those paths are read
+        paths = sorted(set(gone.get("source_path", [])) | set(came.get("source_path", [])))
+        where = sql_in("source_path", paths)
+        found = pruned(dataset, table, where, ds.field("source_path").isin(paths), key)
+    else:
+        found = arrow_of(dataset, table, columns=key)
+    rows = content(found.to_pandas(), key)
     newer = Counter(key_tuples(rows, key)) if not rows.empty else Counter()
     older = newer.copy()
     older.subtract(Counter(key_tuples(came, key)) if not came.empty else Counter())
@@ -280,6 +291,12 @@ def changes_since_previous(
             out[item.dataset] = "unchanged"
         elif item.version == 0:
             out[item.dataset] = f"first version ({item.rows} rows)"
+        elif item.appended and not whole:
+            # an append-only commit: its rows are the change, nothing to read
+            out[item.dataset] = (
+                f"{item.rows} rows added, 0 removed, 0 cells changed since version "
+                f"{item.version - 1}"
+            )
         else:
             change = diff(curated, item.dataset, item.version - 1, item.version, whole)
             out[item.dataset] = (
@@ -287,3 +304,32 @@ def changes_since_previous(
                 f"{len(change.changed)} cells changed since version {item.version - 1}"
             )
     return out
+
+
+def run_changes(
+    curated: Path, published: Sequence[Published], datasets: Sequence[str] | None = None
+) -> dict[str, pd.DataFrame] | None:
+    """Per per-source dataset (of ``datasets``) a run committed to, the rows its commit
+    deleted and inserted, from the change data feed (only the files that commit touched are
+    read). None when a table keeps no change data feed: the caller rebuilds from scratch."""
+    out: dict[str, pd.DataFrame] = {}
+    for item in published:
+        if not item.changed or item.dataset in DERIVED:
+            continue
+        if datasets is not None and item.dataset not in datasets:
+            continue
+        table = open_table(curated, item.dataset)
+        if table is None or not feeds_changes(table):
+            return None
+        gone, came = change_feed(table, item.dataset, item.version, item.version)
+        both = [f for f in (gone, came) if not f.empty]
+        frame = pd.concat(both, ignore_index=True) if both else came
+        out[item.dataset] = pd.concat([out[item.dataset], frame]) if item.dataset in out else frame
+    return out
+
+
+def touched_periods(changes: Mapping[str, pd.DataFrame]) -> set[str]:
+    """The periods (ISO dates) of every row a run's commits deleted or inserted."""
+    return {
+        d for frame in changes.values() if not frame.empty for d in iso_dates(frame["period_end"])
+    }

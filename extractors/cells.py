@@ -10,6 +10,7 @@ from decimal import Decimal
 NOTE_RE = re.compile(r"\$?\s*\^?\{?\s*\bnote\s*(\d+)\s*\}?\$?", re.IGNORECASE)
 SUPERSCRIPT_NOTE_RE = re.compile(r"\s*\^\{\s*(\d+)\s*\}")
 NOTE_GLUED_RE = re.compile(r"(?<=[0-9A-Za-z/)])note\s*(\d+)\s*\}?\$?", re.IGNORECASE)
+EMPTY_MARKER_RE = re.compile(r"\^\{\s*\}|\$\s*\$")
 DECIMAL_RE = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 INT_RE = re.compile(r"^\d{1,3}(?:,\d{3})+$|^\d+$")
 EQUIV_TERM_RE = re.compile(r"^(\d+)\s*([ABC])$")
@@ -23,6 +24,8 @@ class CellError(ValueError):
 def split_notes(text: str) -> tuple[str, list[str]]:
     """Move footnote markers out of a printed cell: ``'69,866,752Note 1'`` → (``'69,866,752'``,
     ``['Note 1']``); ``'Online video^{23}'`` → (``'Online video'``, ``['Note 23']``)."""
+    if "^" not in text and "$" not in text and "note" not in text.lower():
+        return " ".join(text.split()), []  # no marker can match: most cells
     notes: list[str] = []
 
     def take(match: re.Match[str]) -> str:
@@ -32,7 +35,7 @@ def split_notes(text: str) -> tuple[str, list[str]]:
     cleaned = SUPERSCRIPT_NOTE_RE.sub(take, text)
     cleaned = NOTE_GLUED_RE.sub(take, cleaned)
     cleaned = NOTE_RE.sub(take, cleaned)
-    cleaned = re.sub(r"\^\{\s*\}|\$\s*\$", "", cleaned)
+    cleaned = EMPTY_MARKER_RE.sub("", cleaned)
     return " ".join(cleaned.split()), notes
 
 

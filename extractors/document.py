@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -130,20 +131,21 @@ MAX_EMPTY_SHARE = 0.5
 
 def page_problem(text: str) -> str | None:
     """Why a page's text layer is unusable, or None. Pure, per page."""
-    chars = [c for c in text if not c.isspace()]
-    if len(chars) < MIN_CHARS:
+    counts = {c: n for c, n in Counter(text).items() if not c.isspace()}  # once per character
+    chars = sum(counts.values())
+    if chars < MIN_CHARS:
         return "no text"
     if len(CID_RE.findall(text)) >= 3:
         return "(cid:NN) glyph codes"
     bad = sum(
-        1
-        for c in chars
+        n
+        for c, n in counts.items()
         if c == "\ufffd" or 0xE000 <= ord(c) <= 0xF8FF or unicodedata.category(c) == "Cc"
     )
-    if bad / len(chars) > MAX_BAD_SHARE:
+    if bad / chars > MAX_BAD_SHARE:
         return "replacement or private-use characters"
-    mojibake = sum(1 for c in chars if 0x00C0 <= ord(c) <= 0x024F)
-    if mojibake / len(chars) > MAX_MOJIBAKE_SHARE:
+    mojibake = sum(n for c, n in counts.items() if 0x00C0 <= ord(c) <= 0x024F)
+    if mojibake / chars > MAX_MOJIBAKE_SHARE:
         return "implausible script (mis-decoded characters)"
     return None
 
@@ -206,12 +208,16 @@ def body_text(text: str, running: frozenset[str]) -> str:
 def document_script(pages: tuple[str, ...]) -> Script:
     """The script a document is written in, from its letters (running lines left out)."""
     running = running_lines(pages)
-    letters = [c for text in pages for c in body_text(text, running) if c.isalpha()]
-    if not letters:
+    counts = Counter[str]()
+    for text in pages:
+        counts.update(body_text(text, running))
+    letters = {c: n for c, n in counts.items() if c.isalpha()}
+    total = sum(letters.values())
+    if not total:
         return "mixed"
-    if sum(map(is_latin, letters)) >= LATIN_DOCUMENT * len(letters):
+    if sum(n for c, n in letters.items() if is_latin(c)) >= LATIN_DOCUMENT * total:
         return "latin"
-    if sum(map(is_cjk, letters)) >= CJK_DOCUMENT * len(letters):
+    if sum(n for c, n in letters.items() if is_cjk(c)) >= CJK_DOCUMENT * total:
         return "cjk"
     return "mixed"
 
@@ -225,13 +231,13 @@ def script_problem(text: str, script: Script) -> str | None:
     another script (``.中国`` in an English table) is fine."""
     if script == "mixed":
         return None
-    letters = [c for c in text if c.isalpha()]
-    foreign = [c for c in letters if not expected_letter(c, script)]
+    letters = {c: n for c, n in Counter(text).items() if c.isalpha()}
+    foreign = sum(n for c, n in letters.items() if not expected_letter(c, script))
     if not foreign:
         return None
     where = SCRIPT_WORDS[script]
-    if len(foreign) > MAX_FOREIGN_SHARE * len(letters):
-        return f"page turned to another script ({len(foreign)} foreign letters in {where})"
+    if foreign > MAX_FOREIGN_SHARE * sum(letters.values()):
+        return f"page turned to another script ({foreign} foreign letters in {where})"
     for word in text.split():
         odd = [c for c in word if c.isalpha() and not expected_letter(c, script)]
         if odd and len(odd) < sum(1 for c in word if c.isalnum()):

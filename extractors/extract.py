@@ -12,10 +12,10 @@ from extractors.cells import CellError, is_total_label, split_notes
 from extractors.document import Document
 from extractors.edition import Edition
 from extractors.figures.facts import Fact, consolidate
-from extractors.footnotes import FOOTNOTE_AMBIGUOUS, footnotes, near, unglue
+from extractors.footnotes import FOOTNOTE_AMBIGUOUS, near, unglue
 from extractors.lattice import READINGS_DISAGREE, disagreements
 from extractors.layout import Line
-from extractors.locate import SectionNotFound, locate_table
+from extractors.locate import SectionNotFound, locate_table, prepare
 from extractors.ocr import OCR_UNVERIFIED, doubtful
 from extractors.spec import RecordsSpec, Section, SectionSpec, TextSpec
 
@@ -101,12 +101,13 @@ def extract_section(
     records: list[dict[str, Any]] = []
     failures: list[str] = []
     pending: list[tuple[int, str, str]] = []  # (record, check, message)
-    notes = footnotes(lines)
+    notes = prepare(lines).notes
+    text = doc.text
     disagree: dict[int, list[str]] = {}
     for found in disagreements(doc, spec, lines, table.body):
         disagree.setdefault(found.row, []).append(found.message)
     for index, row in enumerate(table.body):
-        unglued = unglue(row.cells, near(notes, row), doc.text)
+        unglued = unglue(row.cells, near(notes, row), text)
         try:
             values = row_values(spec, replace(row, cells=unglued.cells))
         except CellError as exc:

@@ -11,9 +11,12 @@ margins) are dropped.
 
 from __future__ import annotations
 
+import ctypes
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any, NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -86,8 +89,7 @@ def txt_lines(lines: Sequence[str]) -> list[Line]:
     return out
 
 
-@dataclass(frozen=True)
-class Char:
+class Char(NamedTuple):
     text: str
     left: float
     bottom: float
@@ -100,32 +102,50 @@ class Char:
         return (self.bottom + self.top) / 2
 
 
+def unchecked(function: Any, restype: Any) -> Any:
+    """A PDFium function called without ctypes' per-argument checks (half the cost per call;
+    the line reader makes two calls per character)."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    assert address is not None
+    return ctypes.CFUNCTYPE(restype)(address)
+
+
+LOOSE_CHAR_BOX = unchecked(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+FONT_SIZE = unchecked(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+
+
 def page_chars(textpage: pdfium.PdfTextPage) -> list[Char]:
+    """Every printed (non-space) character of a page with its loose box and font size."""
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count)
+    handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
+    box = pdfium_c.FS_RECTF()
+    where = ctypes.byref(box)
     chars = []
     for index, char in enumerate(text[:count]):
         if char.isspace():
             continue
-        left, bottom, right, top = textpage.get_charbox(index, loose=True)
-        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index)
-        chars.append(Char(char, left, bottom, right, top, size))
+        if not LOOSE_CHAR_BOX(handle, index, where):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        size = FONT_SIZE(handle, index)
+        chars.append(Char(char, box.left, box.bottom, box.right, box.top, size))
     return chars
 
 
 def group_lines(chars: Sequence[Char]) -> list[list[Char]]:
     """Characters grouped into lines, top to bottom; each line's reference is its largest font."""
     lines: list[tuple[float, float, list[Char]]] = []
-    for char in sorted(chars, key=lambda c: -c.centre):
+    placed = sorted(((char.centre, char) for char in chars), key=itemgetter(0), reverse=True)
+    for middle, char in placed:
         if lines:
             centre, size, members = lines[-1]
-            if abs(centre - char.centre) <= LINE_TOLERANCE_EM * max(size, char.size):
+            if abs(centre - middle) <= LINE_TOLERANCE_EM * max(size, char.size):
                 members.append(char)
                 if char.size > size:
-                    lines[-1] = (char.centre, char.size, members)
+                    lines[-1] = (middle, char.size, members)
                 continue
-        lines.append((char.centre, char.size, [char]))
-    return [sorted(members, key=lambda c: c.left) for _, _, members in lines]
+        lines.append((middle, char.size, [char]))
+    return [sorted(members, key=itemgetter(1)) for _, _, members in lines]
 
 
 def line_cells(chars: Sequence[Char]) -> tuple[str, ...]:
@@ -206,7 +226,7 @@ def caption_pages(pages: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> 
     hits = {
         index
         for index, text in enumerate(pages)
-        if any(p.search(normalise_space(line)) for line in text.splitlines() for p in patterns)
+        if any(p.search(line) for line in map(normalise_space, text.splitlines()) for p in patterns)
     }
     before, after = PAGE_WINDOW
     wanted = {near for index in hits for near in range(index + before, index + after + 1)}

@@ -14,8 +14,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from threading import Lock
 
 from extractors.cells import is_total_label, split_notes
+from extractors.footnotes import Footnote, footnotes
 from extractors.layout import Line
 from extractors.rows import is_body_row, is_caption, names_periods
 from extractors.spec import SectionSpec
@@ -41,19 +44,19 @@ class Run:
     def end(self) -> int:
         return self.start + len(self.rows) - 1
 
-    @property
+    @cached_property
     def width(self) -> int:
         """The usual number of cells (a malformed row keeps its run; parsing reports it)."""
         counts = Counter(len(row.cells) for row in self.rows)
         return max(counts, key=lambda width: (counts[width], -width))
 
-    @property
+    @cached_property
     def header_text(self) -> str:
         """The header as one text, column by column (wrapped header lines merged)."""
         columns = merged_header(self.header, self.rows, self.width)
         return " ".join(column for column in columns if column)
 
-    @property
+    @cached_property
     def own_header(self) -> tuple[tuple[str, ...], ...]:
         """The tabbed (multi-cell) header lines directly above the rows."""
         tabbed: list[tuple[str, ...]] = []
@@ -151,13 +154,49 @@ def first_part(
     return nearest
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What every section's search reads from one line stream, worked out once for all of
+    them: continuation lines joined into their rows, each line's text, the runs of rows."""
+
+    lines: tuple[Line, ...]
+    texts: tuple[str, ...]
+    runs: tuple[Run, ...]
+    notes: tuple[Footnote, ...]  # every footnote printed in the stream as read
+
+
+PREPARED_KEPT = 2  # line streams whose preparation is kept (one source is read at a time)
+_prepared: dict[tuple[int, ...], tuple[Sequence[Line], Prepared]] = {}
+_prepared_lock = Lock()
+
+
+def prepare(lines: Sequence[Line]) -> Prepared:
+    """The preparation of ``lines``, reused while the same Line objects are asked about again
+    (every section of a source is looked for in one stream). Keyed by the lines' identities,
+    which cannot be reused while the stream is held here."""
+    key = tuple(map(id, lines))
+    with _prepared_lock:
+        kept = _prepared.get(key)
+    if kept is not None:
+        return kept[1]
+    joined = tuple(join_continuations(lines, is_body_row))
+    texts = tuple(line.text for line in joined)
+    prepared = Prepared(joined, texts, tuple(find_runs(joined)), footnotes(lines))
+    with _prepared_lock:
+        while len(_prepared) >= PREPARED_KEPT:
+            del _prepared[next(iter(_prepared))]
+        _prepared[key] = (tuple(lines), prepared)
+    return prepared
+
+
 def locate_table(lines: Sequence[Line], spec: SectionSpec) -> LocatedTable:
     """The table a caption matching ``spec.caption`` names (see module docstring)."""
-    lines = join_continuations(lines, is_body_row)
-    captions = [i for i, line in enumerate(lines) if spec.caption.search(line.text)]
+    prepared = prepare(lines)
+    lines = prepared.lines
+    captions = [i for i, text in enumerate(prepared.texts) if spec.caption.search(text)]
     if not captions:
         raise SectionNotFound(f"{spec.id}: caption /{spec.caption.pattern}/ not found")
-    runs = find_runs(lines)
+    runs = list(prepared.runs)
     heads = [r for r in runs if r.width == spec.columns and header_matches(spec, r.header_text)]
     if not heads:
         wanted = " … ".join(spec.header)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -38,11 +39,12 @@ if TYPE_CHECKING:  # prefect, pandas and the schemas load when a command needs t
     import pandas as pd
 
     from cninet.process import RunResult
+    from cninet.sources import SourceOutcome
 
 T = TypeVar("T")
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     help="cninet: China internet statistics reports → validated, versioned Delta tables.",
 )
@@ -101,6 +103,26 @@ def one_line_errors(command: P) -> P:
     return guarded  # type: ignore[return-value]
 
 
+def version_line() -> str:
+    """The package version, and the code version stamped on every commit (with the git
+    commit when run from a checkout)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from cninet.settings import code_version
+
+    try:
+        package = version("cninet")
+    except PackageNotFoundError:  # pragma: no cover - a bare source tree
+        package = "unknown"
+    return f"cninet {package} (code version {code_version()})"
+
+
+def print_version(wanted: bool) -> None:
+    if wanted:
+        print(version_line())
+        raise typer.Exit(0)
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
@@ -108,6 +130,12 @@ def main(
         Path,
         typer.Option("--curated", envvar=CURATED_ENV, help="Folder of the curated Delta tables."),
     ] = Path("curated"),
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = Context(curated)
 
@@ -147,11 +175,37 @@ def summary_table(result: RunResult) -> Table:
 
 def source_problems(result: RunResult, explicit: set[str]) -> list[str]:
     """One line per source that was rejected, or skipped although named explicitly."""
+    return outcome_problems(result.sources, explicit)
+
+
+def outcome_problems(sources: Sequence[SourceOutcome], explicit: set[str]) -> list[str]:
     return [
         f"{source.path}: {source.reason}"
-        for source in result.sources
+        for source in sources
         if source.status == "rejected" or (source.status == "skipped" and source.path in explicit)
     ]
+
+
+def refuse_unusable(files: list[Path], raw: Path, explicit: set[str], symlinks: bool) -> None:
+    """Before Prefect starts: when no source of the run is usable (not a source, empty, no
+    known kind, refused), say why for each, as the run would, and stop. Exit 1 when one of
+    them was a problem, else 0 (a folder holding only files of no known kind)."""
+    from cninet.sources import source_name, unique_paths, unusable
+
+    chosen = unique_paths(files)
+    outcomes = unusable(chosen, [source_name(p, raw) for p in chosen], symlinks)
+    if outcomes is None:
+        return
+    problems = outcome_problems(outcomes, explicit)
+    for source in outcomes:
+        if f"{source.path}: {source.reason}" not in problems:
+            out.print(
+                Text(f"{source.status} {flat(source.path)}: {flat(source.reason)}", style="dim")
+            )
+    out.print(Text("nothing to publish: no usable source (Prefect not started)", style="dim"))
+    for line in problems:
+        say_error(line)
+    raise typer.Exit(1 if problems else 0)
 
 
 def fresh_limits() -> None:
@@ -161,20 +215,29 @@ def fresh_limits() -> None:
     Limits.from_env()
 
 
+Reader = Callable[[Callable[[], bool]], int]
+
+
 def execute(
     settings: Context,
-    call: Callable[[float], RunResult],
+    call: Callable[[], RunResult],
     explicit: set[str],
     noop: Callable[[RunResult], str | None] | None = None,
+    ahead: Reader | None = None,
 ) -> None:
     """Run a flow with a progress bar, print the summary, exit non-zero on any problem.
+
+    The Prefect API: the configured server (it must answer: exit 2 otherwise), a kept
+    `cninet server`, or a loopback API started for this run, whose boot overlaps ``ahead``
+    (reading the sources with plain calls; the flow's tasks then take what was read).
     SIGINT/SIGTERM stop it at the next safe point (before a source, before publishing):
     nothing is published, exit 130/143. A watchdog ends the run's helper processes (the
-    ephemeral Prefect API server, reader children) if this process is killed outright."""
-    from prefect.exceptions import TerminationSignal
-
+    per-run API server, reader children) if this process is killed outright."""
     fresh_limits()
     started = time.perf_counter()
+    prefect_env.FLOW_ENTERED.clear()
+    api: prefect_env.Api | None = None
+    reading = 0.0
     with (
         orphan_watchdog(),
         stop_handlers(),
@@ -186,10 +249,24 @@ def execute(
             transient=True,
         ) as bar,
     ):
-        progress.install(RichHook(bar))
+        hook = RichHook(bar)
+        progress.install(hook)
         try:
-            with run_lock(settings.curated), prefect_env.local_run_settings():
-                result = call(started)
+            with run_lock(settings.curated):
+                api = prefect_env.choose_api()
+                bar.update(hook.task, description=f"starting Prefect ({api.mode})")
+                import flows.pipeline  # noqa: F401  (prefect loads while a per-run API boots)
+
+                if ahead is not None and prefect_env.booting(api):
+                    bar.update(hook.task, description="reading while Prefect starts")
+                    begun = time.perf_counter()
+                    ahead(lambda: prefect_env.booting(api))
+                    reading = time.perf_counter() - begun
+                prefect_env.ready(api)
+                with prefect_env.using(api):
+                    result = call()
+        except prefect_env.ApiUnavailable as exc:
+            raise fail(str(exc), 2) from None
         except CuratedUnavailable as exc:
             raise fail(str(exc)) from None
         except Interrupted as exc:
@@ -197,14 +274,21 @@ def execute(
             raise fail(message, exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted by SIGINT: stopped; nothing more was written", 130) from None
-        except TerminationSignal:
-            raise fail("interrupted by SIGTERM: stopped; nothing more was written", 143) from None
         except LimitSettingError as exc:
             raise fail(str(exc), 2) from None
-        except Exception as exc:  # the flow failed: one line, non-zero, tables stay consistent
+        except BaseException as exc:  # the flow failed: one line, non-zero, tables consistent
+            if type(exc).__name__ == "TerminationSignal":  # prefect.exceptions, loaded late
+                message = "interrupted by SIGTERM: stopped; nothing more was written"
+                raise fail(message, 143) from None
+            if not isinstance(exc, Exception):
+                raise
             raise fail(f"run failed: {type(exc).__name__}: {one_line(exc)}") from None
         finally:
             progress.install(None)
+            if "flows.pipeline" in sys.modules:
+                sys.modules["flows.pipeline"].AHEAD.clear()
+            if api is not None:
+                prefect_env.release(api)
     elapsed = time.perf_counter() - started
     nothing = noop(result) if noop is not None else None
     if nothing:
@@ -216,11 +300,11 @@ def execute(
             out.print(
                 Text(f"{source.status} {flat(source.path)}: {flat(source.reason)}", style="dim")
             )
-    startup = f"{result.prefect_startup_s:.1f} s" if result.prefect_startup_s else "n/a"
     out.print(
         plain(f"{len(result.flags)} source errata flagged; quality report: {result.report_path}")
     )
-    out.print(Text(f"wall {elapsed:.1f} s, of which Prefect start-up {startup}", style="dim"))
+    assert api is not None
+    out.print(Text(timing_line(elapsed, started, reading, api), style="dim"))
     problems += list(result.structural) + list(result.write_failures)
     for line in problems:
         say_error(line)
@@ -228,9 +312,19 @@ def execute(
         raise typer.Exit(1)
 
 
+def timing_line(elapsed: float, started: float, reading: float, api: prefect_env.Api) -> str:
+    """``wall 9.1 s, of which Prefect start-up 2.3 s (per-run server …)``: the start-up is the
+    time until the first flow began, less the reading done meanwhile."""
+    entered = prefect_env.FLOW_ENTERED
+    startup = f"{entered[0] - started - reading:.1f} s" if entered else "n/a"
+    where = api.mode if api.mode == "per-run server" else f"{api.mode} {api.url}"
+    overlap = f"; {reading:.1f} s of reading done while it started" if reading else ""
+    return f"wall {elapsed:.1f} s, of which Prefect start-up {startup} ({where}{overlap})"
+
+
 def run_files(targets: list[Path]) -> list[Path]:
     """The source files named (folders expanded); nothing to read → exit 2."""
-    from cninet.process import discover_sources
+    from cninet.sources import discover_sources
 
     files = [f for p in targets for f in (discover_sources(p) if p.is_dir() else [p])]
     if not files:
@@ -254,8 +348,7 @@ def run(
     allow_symlinks: Annotated[bool, typer.Option(help=SYMLINKS_HELP)] = False,
 ) -> None:
     """Extract, validate and publish the given sources (default: all of raw/)."""
-    from cninet.process import discover_sources, source_name
-    from flows.pipeline import process_sources
+    from cninet.sources import discover_sources, source_name
 
     settings: Context = ctx.obj
     targets = list(paths or [])
@@ -268,13 +361,20 @@ def run(
     if not files:
         raise fail(f"nothing to do: no .pdf or .txt sources under {raw}", 2)
     explicit = {source_name(p, raw) for p in targets if not p.is_dir()}
-    execute(
-        settings,
-        lambda t: process_sources(
-            files, settings.curated, started=t, raw=raw, allow_symlinks=allow_symlinks
-        ),
-        explicit,
-    )
+    fresh_limits()
+    refuse_unusable(files, raw, explicit, allow_symlinks)
+
+    def call() -> RunResult:
+        from flows.pipeline import process_sources
+
+        return process_sources(files, settings.curated, raw=raw, allow_symlinks=allow_symlinks)
+
+    def ahead(going: Callable[[], bool]) -> int:
+        from flows.pipeline import read_ahead
+
+        return read_ahead(files, settings.curated, raw, going, allow_symlinks=allow_symlinks)
+
+    execute(settings, call, explicit, ahead=ahead)
 
 
 @app.command()
@@ -293,8 +393,7 @@ def backfill(
     allow_symlinks: Annotated[bool, typer.Option(help=SYMLINKS_HELP)] = False,
 ) -> None:
     """Process many sources in parallel on Dask, then publish each dataset once."""
-    from cninet.process import source_name
-    from flows.pipeline import backfill_sources
+    from cninet.sources import source_name
 
     settings: Context = ctx.obj
     targets = list(paths or [raw])
@@ -303,13 +402,18 @@ def backfill(
         raise fail(f"no such file or folder: {', '.join(missing)}", 2)
     files = run_files(targets)
     explicit = {source_name(p, raw) for p in targets if not p.is_dir()}
-    execute(
-        settings,
-        lambda t: backfill_sources(
-            files, settings.curated, workers, address, t, raw, allow_symlinks
-        ),
-        explicit,
-    )
+
+    def call() -> RunResult:
+        from flows.pipeline import backfill_sources
+
+        return backfill_sources(files, settings.curated, workers, address, raw, allow_symlinks)
+
+    def ahead(going: Callable[[], bool]) -> int:
+        from flows.pipeline import read_ahead
+
+        return read_ahead(files, settings.curated, raw, going, allow_symlinks=allow_symlinks)
+
+    execute(settings, call, explicit, ahead=ahead)
 
 
 @app.command()
@@ -327,28 +431,81 @@ def serve(
 ) -> None:
     """Register a scheduled deployment that processes new sources in raw/, and serve it.
 
-    Needs a Prefect server: `prefect server start --host 127.0.0.1` and
-    PREFECT_API_URL=http://127.0.0.1:4200/api. Runs until interrupted.
+    Needs a Prefect server: `cninet server start`, or one of yours named by PREFECT_API_URL.
+    Runs until interrupted.
     """
-    from prefect.flows import EntrypointType
-
-    from flows.pipeline import process_new
-
     settings: Context = ctx.obj
-    if not os.environ.get("PREFECT_API_URL"):
-        raise fail("set PREFECT_API_URL to a running Prefect server (see README)", 2)
     if not raw.is_dir():
         raise fail(f"raw folder not found: {raw}", 2)
+    url = prefect_env.configured_url()
+    if url:
+        problem = prefect_env.health_error(url)
+        if problem is not None:
+            raise fail(f"Prefect server at PREFECT_API_URL={url} does not answer ({problem})", 2)
+    else:
+        kept = prefect_env.kept_server()
+        if kept is None:
+            message = "no Prefect server: run `cninet server start` or set PREFECT_API_URL"
+            raise fail(message, 2)
+        os.environ["PREFECT_API_URL"] = url = kept.url  # before prefect loads (served runs too)
+    from prefect.flows import EntrypointType
+
+    from flows.pipeline import process_new, scan_schedule
+
     parameters = {"raw": str(raw.resolve()), "curated": str(settings.curated.resolve())}
-    schedule: dict[str, Any] = {"interval": interval} if interval else {"cron": cron}
     process_new.serve(
         name=name,
         parameters=parameters,
         entrypoint_type=EntrypointType.MODULE_PATH,
         print_starting_message=True,
         limit=1,  # one scan at a time; a late scan waits instead of racing for the lock
-        **schedule,
+        schedules=[scan_schedule(cron, interval)],
+        tags=["scan"],
     )
+
+
+server_app = typer.Typer(
+    no_args_is_help=True,
+    help="A loopback Prefect server (API and UI) that later commands use without any setting.",
+)
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+@one_line_errors
+def server_start(
+    port: Annotated[int | None, typer.Option(help="Port (default: a free one).")] = None,
+) -> None:
+    """Start `prefect server start --host 127.0.0.1` in the background and remember it
+    (pid and port in $PREFECT_HOME/cninet-server.json); run, rerun, backfill and serve use
+    it while it answers. It keeps 5 scheduled runs per deployment."""
+    kept = prefect_env.kept_server()
+    if kept is None:
+        try:
+            kept = prefect_env.start_kept_server(port)
+        except prefect_env.ApiUnavailable as exc:
+            log = prefect_env.prefect_home() / "cninet-server.log"
+            raise fail(f"{exc} (its log: {log})") from None
+    out.print(plain(f"Prefect server at {kept.url} (pid {kept.pid}); UI {kept.url[:-4]}"))
+
+
+@server_app.command("stop")
+@one_line_errors
+def server_stop() -> None:
+    """Stop the server `cninet server start` started (its process group, by pid)."""
+    kept = prefect_env.stop_kept_server()
+    out.print(plain(f"stopped pid {kept.pid}" if kept else "no cninet server was running"))
+
+
+@server_app.command("status")
+@one_line_errors
+def server_status() -> None:
+    """Whether the kept server answers (exit 0) or not (exit 1), and its URL."""
+    kept = prefect_env.kept_server()
+    if kept is None:
+        out.print("no cninet server running: runs start a loopback API of their own")
+        raise typer.Exit(1)
+    out.print(plain(f"running: {kept.url} (pid {kept.pid})"))
 
 
 @app.command()
@@ -364,7 +521,6 @@ def rerun(
 ) -> None:
     """Re-extract some sections of one edition and publish only the datasets they feed."""
     from extractors.sections import all_specs
-    from flows.pipeline import rerun_sections
 
     settings: Context = ctx.obj
     specs = all_specs()
@@ -382,8 +538,8 @@ def rerun(
     if not raw.is_dir():
         raise fail(f"raw folder not found: {raw}", 2)
     known = known_editions(settings.curated)
-    if known and edition not in known:
-        listed = ", ".join(map(str, sorted(known)))
+    if edition not in known:
+        listed = ", ".join(map(str, sorted(known))) or "none"
         raise fail(f"nothing to do: edition {edition} was never processed (known: {listed})", 2)
 
     def no_source(result: RunResult) -> str | None:
@@ -391,12 +547,19 @@ def rerun(
             return None
         return f"nothing to do: no source of edition {edition} under {raw}"
 
-    execute(
-        settings,
-        lambda t: rerun_sections(raw, settings.curated, edition, chosen, started=t),
-        set(),
-        no_source,
-    )
+    def call() -> RunResult:
+        from flows.pipeline import rerun_sections
+
+        return rerun_sections(raw, settings.curated, edition, chosen)
+
+    def ahead(going: Callable[[], bool]) -> int:
+        from cninet.process import discover_sources
+        from flows.pipeline import read_ahead
+
+        sources = discover_sources(raw)
+        return read_ahead(sources, settings.curated, raw, going, chosen, edition)
+
+    execute(settings, call, set(), no_source, ahead)
 
 
 def known_editions(curated: Path) -> set[int]:

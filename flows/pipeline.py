@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from uuid import UUID
 
 import pandas as pd
-from prefect import flow, task
+from deltalake.exceptions import CommitFailedError
+from prefect import flow, get_run_logger, tags, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.actions import DeploymentScheduleCreate
+from prefect.client.schemas.objects import State, TaskRun
 from prefect.runtime import flow_run
-from prefect_dask import DaskTaskRunner
+from prefect.utilities.annotations import quote
 
 from cninet import progress
 from cninet.faults import write_cause
@@ -20,7 +26,6 @@ from cninet.guard import check_stop, claim_signals
 from cninet.lock import run_lock
 from cninet.process import (
     PART_WAY,
-    PLAIN_STEPS,
     RunResult,
     SourceOutcome,
     Steps,
@@ -43,56 +48,243 @@ from cninet.process import (
     unique_paths,
     validate_source,
 )
-from cninet.reconcile import conflict_lines, reconcile, validated_reconciliation
+from cninet.reconcile import reconcile_store
 from cninet.registry import file_sha256, processed, record
 from cninet.report import render_report, write_report
 from cninet.series import publish_series
-from cninet.settings import code_version
-from cninet.store import Published, publish, publish_derived, read_if_published
+from cninet.store import Published, publish
 from cninet.versions import changes_since_previous
 from extractors.document import Document
 from extractors.edition import Edition
 from extractors.extract import SectionResult, run_section
 from extractors.layout import Line
 from extractors.spec import Section
+from flows import prefect_env
 from schemas.validate import Validated
 
+T = TypeVar("T")
 
-@task(cache_policy=NO_CACHE)
+if TYPE_CHECKING:  # prefect_dask (and Dask) load only when a backfill runs
+    from prefect_dask import DaskTaskRunner
+
+
+# --- reading ahead: the pure work of a run done while its Prefect API starts ----------------
+
+
+@dataclass
+class ReadAhead:
+    """Sources read before the flow started (by path; lines and sections by content), taken
+    by the flow's tasks instead of reading again. Process-local; emptied after each run."""
+
+    docs: dict[str, Document | SourceOutcome] = field(default_factory=dict)
+    lines: dict[tuple[str, tuple[str, ...]], list[Line] | str] = field(default_factory=dict)
+    sections: dict[tuple[str, str], SectionResult] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        self.docs.clear()
+        self.lines.clear()
+        self.sections.clear()
+
+
+AHEAD = ReadAhead()
+
+
+def ahead_load(path: Path, name: str) -> Document | SourceOutcome:
+    found = AHEAD.docs.pop(str(path), None)
+    return found if found is not None else load_source(path, name)
+
+
+def ahead_lines(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
+    found = AHEAD.lines.pop((doc.sha256, tuple(s.id for s in specs)), None)
+    return found if found is not None else source_lines(doc, specs)
+
+
+def ahead_section(
+    doc: Document, edition: Edition, spec: Section, lines: Sequence[Line]
+) -> SectionResult:
+    found = AHEAD.sections.pop((doc.sha256, spec.id), None)
+    return found if found is not None else run_section(doc, edition, spec, lines)
+
+
+def remember_load(path: Path, name: str) -> Document | SourceOutcome:
+    AHEAD.docs[str(path)] = loaded = load_source(path, name)
+    return loaded
+
+
+def remember_lines(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
+    AHEAD.lines[(doc.sha256, tuple(s.id for s in specs))] = lines = source_lines(doc, specs)
+    return lines
+
+
+def remember_section(
+    doc: Document, edition: Edition, spec: Section, lines: Sequence[Line]
+) -> SectionResult:
+    AHEAD.sections[(doc.sha256, spec.id)] = result = run_section(doc, edition, spec, lines)
+    return result
+
+
+def no_validation(_results: Sequence[SectionResult], _run_id: str) -> dict[str, Validated]:
+    return {}  # validation needs the run id: it runs in the flow
+
+
+READ_AHEAD_STEPS = Steps(remember_load, remember_lines, remember_section, no_validation)
+AHEAD_STEPS = Steps(ahead_load, ahead_lines, ahead_section, validate_source)
+
+
+def read_ahead(
+    paths: Sequence[Path],
+    curated: Path,
+    raw: Path | None,
+    going: Callable[[], bool],
+    sections: frozenset[str] | None = None,
+    only_edition: int | None = None,
+    allow_symlinks: bool = False,
+) -> int:
+    """Load, recognise and extract the sources the run will read (not the small texts read in
+    one batch, not duplicates), one after another while ``going()``: plain calls, no Prefect.
+    Returns how many were read."""
+    known = processed(curated)
+    count = 0
+    for path in unique_paths(paths):
+        if not going():
+            break
+        check_stop()
+        name = source_name(path, raw)
+        if refused(path, name, allow_symlinks) or batched(path):
+            continue
+        if duplicate_of(path, known, [], name) is not None:
+            continue
+        run_source(path, "", READ_AHEAD_STEPS, sections, only_edition, name)
+        count += 1
+    return count
+
+
+# --- tasks and flows ---------------------------------------------------------------------------
+
+
+@task(cache_policy=NO_CACHE, task_run_name="load-{name}")
 def load_task(path: Path, name: str) -> Document | SourceOutcome:
-    return load_source(path, name)
+    return ahead_load(path, name)
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, task_run_name="lines")
 def layout_task(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
-    return source_lines(doc, specs)
+    return ahead_lines(doc, specs)
 
 
 @task(cache_policy=NO_CACHE, task_run_name="extract-{spec.id}")
 def extract_task(
     doc: Document, edition: Edition, spec: Section, lines: Sequence[Line]
 ) -> SectionResult:
-    return run_section(doc, edition, spec, lines)
+    result = ahead_section(doc, edition, spec, lines)
+    rows = len(result.frame) if result.ok else 0
+    get_run_logger().info("%s: %d rows%s", spec.id, rows, "" if result.ok else " (failed)")
+    return result
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, task_run_name="validate")
 def validate_task(results: Sequence[SectionResult], run_id: str) -> dict[str, Validated]:
     return validate_source(results, run_id)
 
 
-@task(cache_policy=NO_CACHE, task_run_name="publish-{dataset}")
+def quoted(value: T) -> T:
+    """``value`` as a task argument Prefect passes as it is, without walking it for futures
+    (over the document and its line list that walk cost 2 s per run)."""
+    return cast(T, quote(value))
+
+
+TASK_STEPS = Steps(
+    lambda path, name: load_task(path, name),
+    lambda doc, specs: layout_task(quoted(doc), specs),
+    lambda doc, edition, spec, lines: extract_task(quoted(doc), edition, spec, quoted(lines)),
+    lambda results, run_id: validate_task(quoted(results), run_id),
+)
+
+
+def commit_conflict(_task: Any, _run: TaskRun, state: State[Any]) -> bool:
+    """Retry only a Delta commit that lost to a concurrent writer."""
+    try:
+        state.result()
+    except CommitFailedError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+# Backoff between attempts of a commit that lost to a concurrent writer (seconds, jittered).
+PUBLISH_RETRY_DELAYS = [0.5, 1.0, 2.0, 4.0]
+
+
+@task(
+    cache_policy=NO_CACHE,
+    task_run_name="publish-{dataset}",
+    retries=len(PUBLISH_RETRY_DELAYS),
+    retry_delay_seconds=PUBLISH_RETRY_DELAYS,
+    retry_jitter_factor=0.5,
+    retry_condition_fn=commit_conflict,
+)
 def publish_task(
     curated: Path, dataset: str, frame: pd.DataFrame, metadata: dict[str, str]
 ) -> Published | str:
     """The new version, or the cause in a few words when the table cannot be written (an
-    expected outcome, returned rather than raised: the run goes on with the other tables)."""
+    expected outcome, returned rather than raised: the run goes on with the other tables).
+    A commit that lost to a concurrent writer raises, and is tried again after a pause."""
     try:
-        return publish(curated, dataset, frame, metadata)
+        published = publish(curated, dataset, frame, metadata)
+    except CommitFailedError:
+        raise
     except Exception as exc:
         return write_cause(exc)
+    get_run_logger().info(
+        "%s: version %d, %d rows%s",
+        dataset,
+        published.version,
+        published.rows,
+        "" if published.changed else " (unchanged, no commit)",
+    )
+    return published
 
 
-@flow(name="extract-source", log_prints=False)
+def publish_with_retries(
+    curated: Path, dataset: str, frame: pd.DataFrame, metadata: dict[str, str]
+) -> Published | str:
+    state = publish_task(curated, dataset, quoted(frame), metadata, return_state=True)
+    outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, BaseException):
+        return write_cause(outcome)
+    return outcome
+
+
+def source_tags(outcome: SourceOutcome, path: Path) -> list[str]:
+    """Tags of a source's run: its format, and once recognised its kind, language, edition."""
+    found = [path.suffix.lower().lstrip(".") or "file"]
+    edition = outcome.edition
+    if edition is not None:
+        found += [edition.kind, edition.lang]
+        if edition.edition is not None:
+            found.append(f"edition-{edition.edition}")
+    return found
+
+
+def add_tags(found: Sequence[str]) -> None:
+    """Add tags to the current flow run (known only once a source is recognised)."""
+    from prefect.client.orchestration import get_client
+
+    run_id = flow_run.get_id()
+    if not run_id or not found:
+        return
+    current = list(flow_run.get_tags())
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(UUID(run_id), tags=sorted({*current, *found}))
+
+
+def source_run_name() -> str:
+    parameters = flow_run.get_parameters()
+    return str(parameters.get("name") or Path(str(parameters["path"])).name)
+
+
+@flow(name="extract-source", flow_run_name=source_run_name, log_prints=False)
 def extract_source(
     path: Path,
     run_id: str,
@@ -102,8 +294,11 @@ def extract_source(
 ) -> SourceOutcome:
     """Load, recognise, extract every section (a task each) and validate one source."""
     claim_signals()
-    steps = Steps(load_task, layout_task, extract_task, validate_task)
-    return run_source(path, run_id, steps, sections, only_edition, name)
+    outcome = run_source(path, run_id, TASK_STEPS, sections, only_edition, name)
+    words = f": {outcome.reason}" if outcome.reason else ""
+    get_run_logger().info("%s %s%s", outcome.status, outcome.path, words)
+    add_tags(source_tags(outcome, path))
+    return outcome
 
 
 def publish_all(
@@ -121,7 +316,7 @@ def publish_all(
     for dataset, parts in sorted(publishable(outcomes).items()):
         frame = pd.concat([part for _, part in parts], ignore_index=True)
         metadata = commit_metadata(run_id, dataset, frame, outcomes)
-        outcome = publish_task(curated, dataset, frame, metadata)
+        outcome = publish_with_retries(curated, dataset, frame, metadata)
         if isinstance(outcome, str):
             failed[dataset] = outcome
         else:
@@ -129,33 +324,33 @@ def publish_all(
         progress.current().advance(f"published {dataset}")
 
 
-@task(cache_policy=NO_CACHE)
-def reconcile_task(curated: Path, run_id: str) -> tuple[Published | str | None, tuple[str, ...]]:
-    """Recompute the reconciliation from every published indicator; publish it if it changed.
-    Returns the publish result (or the cause it failed) and one line per conflict."""
+@task(cache_policy=NO_CACHE, task_run_name="reconcile")
+def reconcile_task(
+    curated: Path, run_id: str, published: tuple[Published, ...] | None = None
+) -> tuple[Published | str | None, tuple[str, ...]]:
+    """Bring the reconciliation up to date for the periods the run's commits touched;
+    publish it if it changed. Returns the publish result (or the cause it failed) and one
+    line per conflict."""
     try:
-        return reconcile_published(curated, run_id)
+        return reconcile_published(curated, run_id, published)
     except Exception as exc:
         return write_cause(exc), ()
 
 
-def reconcile_published(curated: Path, run_id: str) -> tuple[Published | None, tuple[str, ...]]:
-    indicators = read_if_published(curated, "indicators")
-    if indicators is None:
-        return None, ()
-    frame = validated_reconciliation(reconcile(indicators, run_id))
-    metadata = {"run_id": run_id, "dataset": "reconciliation", "code_version": code_version()}
-    return publish_derived(curated, "reconciliation", frame, metadata), conflict_lines(frame)
+def reconcile_published(
+    curated: Path, run_id: str, published: Sequence[Published] | None = None
+) -> tuple[Published | None, tuple[str, ...]]:
+    return reconcile_store(curated, run_id, published)
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, task_run_name="series")
 def series_task(
-    curated: Path, run_id: str, editions: list[int]
+    curated: Path, run_id: str, editions: list[int], published: tuple[Published, ...] | None = None
 ) -> tuple[list[Published] | str, list[str]]:
-    """Rebuild ``series`` and ``vocabulary`` from the store; the edition checks' lines of the
-    run's editions (or the cause, when it could not be written)."""
+    """Bring ``series`` and ``vocabulary`` up to date for what the run's commits touched; the
+    edition checks' lines of the run's editions (or the cause, when it could not be written)."""
     try:
-        return publish_series(curated, run_id, editions)
+        return publish_series(curated, run_id, editions, published)
     except Exception as exc:
         return write_cause(exc), []
 
@@ -189,19 +384,29 @@ def extract_texts_task(
     return run_sources_batched(paths, run_id, sections, only_edition, names)
 
 
-@flow(name="process-sources", log_prints=False)
+def sources_run_name() -> str:
+    """``cnnic-54-en-2024-08.pdf`` for one source, ``raw (5 sources)`` for a folder's."""
+    parameters = flow_run.get_parameters()
+    paths = [Path(str(p)) for p in parameters.get("paths") or []]
+    raw = parameters.get("raw")
+    if len(paths) == 1:
+        return paths[0].name
+    where = Path(str(raw)).name if raw else "sources"
+    return f"{where} ({len(paths)} sources)"
+
+
+@flow(name="process-sources", flow_run_name=sources_run_name, log_prints=False)
 def process_sources(
     paths: list[Path],
     curated: Path,
     sections: frozenset[str] | None = None,
-    started: float | None = None,
     only_edition: int | None = None,
     raw: Path | None = None,
     allow_symlinks: bool = False,
 ) -> RunResult:
     """Extract and validate each source (each path once), publish each dataset once, write
     the quality report. Sources are named relative to ``raw`` (else by file name)."""
-    startup = time.perf_counter() - started if started is not None else None
+    prefect_env.flow_entered()
     claim_signals()  # a CLI run: signals stop it at the next safe point
     run_id = current_run_id()
     hook = progress.current()
@@ -223,7 +428,8 @@ def process_sources(
                 batch.append((path, name))
                 continue
             if outcome is None:
-                outcome = extract_source(path, run_id, sections, only_edition, name)
+                with tags(path.suffix.lower().lstrip(".") or "file"):
+                    outcome = extract_source(path, run_id, sections, only_edition, name)
             outcomes.append(outcome)
             hook.advance(f"read {path.name}")
         if batch:
@@ -234,12 +440,11 @@ def process_sources(
             for path, _ in batch:
                 hook.advance(f"read {path.name}")
         check_stop()
-        return finish_run(curated, run_id, outcomes, startup)
+        add_tags(sorted({t for o in outcomes for t in source_tags(o, Path(o.path))[1:]}))
+        return finish_run(curated, run_id, outcomes)
 
 
-def finish_run(
-    curated: Path, run_id: str, outcomes: Sequence[SourceOutcome], startup: float | None
-) -> RunResult:
+def finish_run(curated: Path, run_id: str, outcomes: Sequence[SourceOutcome]) -> RunResult:
     """Publish every dataset once (one writer: the caller holds the lock), rebuild the
     reconciliation, record the sources, write the quality report. A write that fails is one
     line in ``write_failures``; the sources that fed a failed table are recorded as failed
@@ -253,13 +458,13 @@ def finish_run(
         outcomes = prove_whole(curated, outcomes)
         progress.current().add(len(publishable(outcomes)))
         publish_all(curated, run_id, outcomes, published, failed)
-        reconciled, conflicts = reconcile_task(curated, run_id)
+        reconciled, conflicts = reconcile_task(curated, run_id, tuple(published))
         if isinstance(reconciled, str):
             failed["reconciliation"] = reconciled
         elif reconciled is not None:
             published.append(reconciled)
         editions = sorted({o.edition.edition for o in outcomes if o.edition and o.edition.edition})
-        derived, checks = series_task(curated, run_id, editions)
+        derived, checks = series_task(curated, run_id, editions, tuple(published))
         if isinstance(derived, str):
             failed["series"] = derived
         else:
@@ -278,7 +483,7 @@ def finish_run(
         failures.append(f"sources registry (_sources): not written ({write_cause(exc)})")
     done = tuple(published)
     result = RunResult(
-        run_id, tuple(outcomes), done, None, startup, conflicts, tuple(failures), tuple(checks)
+        run_id, tuple(outcomes), done, None, None, conflicts, tuple(failures), tuple(checks)
     )
     try:
         changes = changes_since_previous(curated, done)
@@ -300,22 +505,26 @@ def finish_run(
 @task(cache_policy=NO_CACHE, task_run_name="extract-{path.name}")
 def extract_source_task(path: Path, run_id: str, name: str | None = None) -> SourceOutcome:
     """One whole source in one task (for parallel backfills): the plain steps, no subflow."""
-    return run_source(path, run_id, PLAIN_STEPS, name=name)
+    return run_source(path, run_id, AHEAD_STEPS, name=name)
 
 
-@flow(name="backfill", log_prints=False)
+def backfill_run_name() -> str:
+    parameters = flow_run.get_parameters()
+    return f"backfill {sources_run_name()} on {parameters.get('workers')} workers"
+
+
+@flow(name="backfill", flow_run_name=backfill_run_name, log_prints=False)
 def backfill_sources(
     paths: list[Path],
     curated: Path,
     workers: int = 2,
     address: str | None = None,
-    started: float | None = None,
     raw: Path | None = None,
     allow_symlinks: bool = False,
 ) -> RunResult:
     """Many sources extracted in parallel on Dask (threads here, or the cluster at
     ``address``), then published by one writer per table, as in any run."""
-    startup = time.perf_counter() - started if started is not None else None
+    prefect_env.flow_entered()
     claim_signals()
     runner = dask_runner(workers, address)
     run_id = current_run_id()
@@ -339,10 +548,12 @@ def backfill_sources(
         check_stop()
         outcomes += parallel_extract(fresh, run_id, runner)
         check_stop()
-        return finish_run(curated, run_id, outcomes, startup)
+        return finish_run(curated, run_id, outcomes)
 
 
 def dask_runner(workers: int, address: str | None) -> DaskTaskRunner:
+    from prefect_dask import DaskTaskRunner
+
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "processes": False})
@@ -369,18 +580,40 @@ def process_source(path: Path, curated: Path) -> RunResult:
     return process_sources([path], curated)
 
 
-@flow(name="rerun-sections", log_prints=False)
-def rerun_sections(
-    raw: Path, curated: Path, edition: int, sections: frozenset[str], started: float | None = None
-) -> RunResult:
+def rerun_run_name() -> str:
+    parameters = flow_run.get_parameters()
+    chosen = ", ".join(sorted(parameters.get("sections") or []))
+    return f"edition {parameters.get('edition')}: {chosen}"
+
+
+@flow(name="rerun-sections", flow_run_name=rerun_run_name, log_prints=False)
+def rerun_sections(raw: Path, curated: Path, edition: int, sections: frozenset[str]) -> RunResult:
     """Re-extract only ``sections`` of one edition's sources under ``raw`` and publish new
     versions of just the datasets they feed, replacing only those sections' rows."""
-    return process_sources(
-        discover_sources(raw), curated, sections, started=started, only_edition=edition, raw=raw
-    )
+    prefect_env.flow_entered()
+    with tags(f"edition-{edition}", "rerun"):
+        return process_sources(
+            discover_sources(raw), curated, sections, only_edition=edition, raw=raw
+        )
 
 
-@flow(name="process-new", log_prints=False)
+# Future runs a served scan asks the server to keep scheduled (a server cninet starts also caps
+# its scheduler at 5 per deployment: PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS).
+SCHEDULED_AHEAD = 5
+
+
+def scan_schedule(cron: str, interval: float | None) -> DeploymentScheduleCreate:
+    """The served scan's schedule: every ``interval`` seconds, else the cron expression."""
+    from datetime import timedelta
+
+    from prefect.client.schemas.schedules import CronSchedule, IntervalSchedule
+
+    every = timedelta(seconds=interval) if interval else None
+    chosen = IntervalSchedule(interval=every) if every else CronSchedule(cron=cron)
+    return DeploymentScheduleCreate(schedule=chosen, max_scheduled_runs=SCHEDULED_AHEAD)
+
+
+@flow(name="process-new", flow_run_name="scan {raw}", log_prints=False)
 def process_new(raw: str, curated: str) -> RunResult:
     """The scheduled scan: process only sources under ``raw`` whose content (sha256) has never
     been processed into ``curated``; a renamed copy is not new. Nothing new → nothing written.
@@ -392,6 +625,6 @@ def process_new(raw: str, curated: str) -> RunResult:
 
 
 @flow(name="process-raw", log_prints=False)
-def process_raw(raw: Path, curated: Path, started: float | None = None) -> RunResult:
+def process_raw(raw: Path, curated: Path) -> RunResult:
     """Every source under ``raw``."""
-    return process_sources(discover_sources(raw), curated, started=started, raw=raw)
+    return process_sources(discover_sources(raw), curated, raw=raw)
