@@ -269,12 +269,21 @@ class ReportView:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+def read_by_ocr(source: SourceOutcome) -> bool:
+    """Whether any row the source gave was read by OCR (its ``text_layer``)."""
+    return any(
+        "text_layer" in v.frame.columns and bool((v.frame["text_layer"] == "ocr").any())
+        for v in source.validated.values()
+    )
+
+
 def source_line(source: SourceOutcome) -> SourceLine:
     edition = source.edition
+    ocr = " (read by OCR)" if read_by_ocr(source) else ""
     return SourceLine(
         path=source.path,
         status=shown_status(source),
-        kind=edition.kind if edition else "",
+        kind=(edition.kind if edition else "") + ocr,
         edition=str(edition.edition) if edition and edition.edition is not None else "",
         published=edition.published.strftime("%Y-%m") if edition and edition.published else "",
         period_end=str(edition.period_end) if edition else "",

@@ -102,7 +102,9 @@ def test_an_image_without_writing_is_rejected_with_its_reason(tmp_path: Path) ->
     picture_pdf(tmp_path / "drawing.pdf")
     outcome = run_source(tmp_path / "drawing.pdf", "test-ocr", PLAIN_STEPS)
     assert outcome.status == "rejected"
-    assert "no text layer" in outcome.reason and "OCR found no usable text" in outcome.reason
+    # whatever OCR makes of the strokes, it is no report's text
+    assert "OCR" in outcome.reason, outcome.reason
+    assert "no usable text" in outcome.reason or "not a known report" in outcome.reason
 
 
 def test_an_image_of_something_else_is_rejected_as_not_a_report(tmp_path: Path) -> None:
@@ -110,3 +112,11 @@ def test_an_image_of_something_else_is_rejected_as_not_a_report(tmp_path: Path) 
     outcome = run_source(tmp_path / "letter.pdf", "test-ocr", PLAIN_STEPS)
     assert outcome.status == "rejected"
     assert outcome.reason.startswith("image-only PDF read by OCR: "), outcome.reason
+
+
+def test_the_quality_report_names_the_sources_read_by_ocr(
+    readings: dict[int, SourceOutcome],
+) -> None:
+    from cninet.report import source_line
+
+    assert source_line(readings[300]).kind == "cnnic (read by OCR)"
