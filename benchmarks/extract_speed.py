@@ -4,10 +4,10 @@ Naive baseline: ``pdfplumber.open(pdf)`` then ``page.extract_tables()`` on every
 cninet: what one edition's run extracts — load (PDFium text of every page and the text-layer
 check), recognise the edition, read the pages around the captions as gap-split lines (PDFium
 character boxes), then every section of the edition: all tables and the sentence figures.
-The optional second reading of ruled tables (camelot, ``CNINET_SECOND_READING``) is off, as
-by default; ``--second-reading`` adds one line with it on. Each step is timed on its own,
-``--repeat`` times after a warm-up; medians are reported, with the total's CPU time and the
-floor (PDFium's raw text of every page and nothing else).
+The second reading of ruled tables (camelot, ``CNINET_SECOND_READING``; on by default in a
+run) is off for the side-by-side steps; ``--second-reading`` adds one line with it on. Each
+step is timed on its own, ``--repeat`` times after a warm-up; medians are reported, with the
+total's CPU time and the floor (PDFium's raw text of every page and nothing else).
 
 This tree and the naive baseline run in this process; the pre-change revision
 (``--before``, exported with ``git archive``) runs the same steps in a subprocess, so the
