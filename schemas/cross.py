@@ -263,16 +263,30 @@ def run_check(check: CrossCheck, frames: Mapping[str, pd.DataFrame]) -> list[Fin
     return run_agreement(check, frames)
 
 
+def per_source(frames: Mapping[str, pd.DataFrame]) -> list[dict[str, pd.DataFrame]]:
+    """The frames of one check cut into one set per source that has rows in every one of them
+    (a check compares figures of one report, never one source's figure with another's). Row
+    labels are kept, so a finding still names its row in the whole frame."""
+    if not all("source_sha256" in frame.columns for frame in frames.values()):
+        return [dict(frames)]
+    shared = set.intersection(*(set(frame["source_sha256"]) for frame in frames.values()))
+    return [
+        {name: frame[frame["source_sha256"] == sha] for name, frame in frames.items()}
+        for sha in sorted(shared)
+    ]
+
+
 def cross_check(validated: Mapping[str, Validated]) -> dict[str, Validated]:
-    """Run every cross check whose datasets all validated; add their flags to the rows."""
+    """Run every cross check whose datasets all validated, within each source; add their
+    flags to the rows."""
     out = dict(validated)
     checks: tuple[CrossCheck, ...] = (*CROSS_CHECKS, *RESTATED, ShareOfUsers())
     for check in checks:
         if not all(name in out and out[name].ok for name in check.datasets):
             continue
-        for dataset, index, message in run_check(
-            check, {name: out[name].frame for name in check.datasets}
-        ):
+        frames = {name: out[name].frame for name in check.datasets}
+        findings = [f for one in per_source(frames) for f in run_check(check, one)]
+        for dataset, index, message in findings:
             current = out[dataset]
             flag: Flag = make_flag(dataset, check.flag, message, row_at(current.frame, index))
             out[dataset] = Validated(

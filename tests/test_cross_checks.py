@@ -127,3 +127,27 @@ def test_utilization_against_stated_internet_users(fmt: str) -> None:
     apps.loc[june, "utilization_pct"] = 75.2  # printed 75.0; 82,440 ÷ 109,967 = 74.97%
     results["application_users"] = Validated("application_users", apps)
     assert flagged(cross_check(results), check.flag) == ["Search Engine"]
+
+
+def joined(first: dict[str, Validated], second: dict[str, Validated]) -> dict[str, Validated]:
+    """Two sources' datasets validated together, as a batch of sources is."""
+    import pandas as pd
+
+    return {
+        name: Validated(name, pd.concat([first[name].frame, second[name].frame], ignore_index=True))
+        for name in first.keys() & second.keys()
+    }
+
+
+@pytest.mark.parametrize("broken_first", [True, False], ids=["broken-first", "broken-second"])
+@pytest.mark.parametrize("check", CROSS_CHECKS, ids=CHECK_IDS)
+def test_checks_compare_figures_of_one_source_only(check: Agreement, broken_first: bool) -> None:
+    """The text dump with one right-hand figure changed, validated together with the intact
+    PDF: only the text dump's row is flagged, whichever source comes first."""
+    bad = broken(check, "right")
+    good = {name: Validated(name, v.frame) for name, v in validated(REPORTS["pdf"]).items()}
+    bad = {name: Validated(name, v.frame) for name, v in bad.items()}
+    results = cross_check(joined(bad, good) if broken_first else joined(good, bad))
+    frame = results[check.left.dataset].frame
+    hit = frame[[check.flag in flags for flags in frame["quality_flags"]]]
+    assert hit["source_path"].map(lambda p: str(p).endswith(".txt")).tolist() == [True]
