@@ -17,6 +17,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.actions import DeploymentScheduleCreate
 from prefect.client.schemas.objects import State, TaskRun
+from prefect.context import TagsContext
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
@@ -281,6 +282,13 @@ def add_tags(found: Sequence[str]) -> None:
         client.update_flow_run(UUID(run_id), tags=sorted({*current, *found}))
 
 
+def untagged() -> TagsContext:
+    """Task runs inside without the flow run's tags: Prefect asks the API for a tag
+    concurrency slot for every tagged task run (70 ms each), and the tags serve to find flow
+    runs, not tasks."""
+    return TagsContext(current_tags=set())
+
+
 def source_run_name() -> str:
     parameters = flow_run.get_parameters()
     return str(parameters.get("name") or Path(str(parameters["path"])).name)
@@ -296,7 +304,8 @@ def extract_source(
 ) -> SourceOutcome:
     """Load, recognise, extract every section (a task each) and validate one source."""
     claim_signals()
-    outcome = run_source(path, run_id, TASK_STEPS, sections, only_edition, name)
+    with untagged():
+        outcome = run_source(path, run_id, TASK_STEPS, sections, only_edition, name)
     words = f": {outcome.reason}" if outcome.reason else ""
     get_run_logger().info("%s %s%s", outcome.status, outcome.path, words)
     add_tags(source_tags(outcome, path))
