@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 from deltalake import CommitProperties, DeltaTable, PostCommitHookProperties, write_deltalake
-from deltalake.exceptions import TableNotFoundError
+from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from cninet.catalog import first_paragraph
 from cninet.faults import TableUnreadable, write_cause
@@ -331,16 +331,16 @@ def most_files_per_partition(table: DeltaTable) -> int:
 def compact(table: DeltaTable) -> bool:
     """Merge the table's small files where one partition holds ``COMPACT_AT`` or more, in a
     commit that changes no row (every earlier version stays readable). Returns whether it
-    compacted. A compaction that fails leaves the table as it was: the next run tries again."""
+    compacted; one that loses to a concurrent writer leaves the table as it was."""
     try:
         if most_files_per_partition(table) < COMPACT_AT:
             return False
         table.optimize.compact(
-            commit_properties=CommitProperties(custom_metadata={"operation": "compaction"}),
+            commit_properties=CommitProperties(custom_metadata={"cninet": "compaction"}),
             post_commithook_properties=KEEP_LOGS,
         )
-    except Exception:
-        return False  # the rows are committed; only their layout waits for the next run
+    except CommitFailedError:
+        return False  # another writer came first: the next run compacts
     return True
 
 

@@ -178,3 +178,26 @@ def test_a_store_from_before_text_layer_takes_a_new_edition(tmp_path: Path) -> N
     users = read(curated, "series")
     users = users[users["indicator_id"] == "internet_users"]
     assert set(users["value_base"]) == {1_099_670_000, 1_107_880_000}  # 54th, 55th as printed
+
+
+def test_small_files_are_compacted_and_every_version_stays_readable(tmp_path: Path) -> None:
+    """The registry gets one small file per run; once it holds 8, they become one file in a
+    commit that changes no row, and every earlier version still reads as it was."""
+    from deltalake import DeltaTable
+
+    from cninet.registry import REGISTRY, Processed, processed, record
+
+    curated = tmp_path / "cur"
+    for run in range(9):
+        sha = f"{run:064x}"
+        record(curated, [Processed(sha, f"cnnic-{run}.txt", "cnnic_en", run + 1, "")], f"r{run}")
+    table = DeltaTable(str(curated / REGISTRY))
+    operations = [entry["operation"] for entry in table.history()]
+    assert "OPTIMIZE" in operations
+    assert len(table.file_uris()) < 8
+    assert len(processed(curated)) == 9
+    writes = sorted(int(e["version"]) for e in table.history() if e["operation"] == "WRITE")
+    for rows, version in enumerate(writes, 1):
+        assert (
+            DeltaTable(str(curated / REGISTRY), version=version).to_pyarrow_table().num_rows == rows
+        )
