@@ -50,8 +50,8 @@ from cninet.store import (
     publish_derived,
     publish_derived_periods,
     read_if_published,
-    rows_of_editions,
-    rows_of_periods,
+    rows_where,
+    sql_partitions,
     to_pandas,
 )
 from cninet.versions import run_changes, touched_periods
@@ -703,7 +703,9 @@ def publish_series(
     else:
         assert table is not None
         periods = touched_periods(changes)
-        frames = frames_of(curated, lambda c, d: rows_of_periods(c, d, periods))
+        # each table opened once for both reads (opening follows the table's files)
+        tables = {d: open_table(curated, d) for d in series_datasets()}
+        frames = frames_of(curated, lambda c, d: rows_where(d, tables[d], *of_periods(periods)))
         fresh, notes = chosen_rows(frames, run_id)
         written, touched, now = updated_series(table, fresh, periods, run_id)
         checked = DATASETS["series"].validate(written, lazy=True)
@@ -712,7 +714,7 @@ def publish_series(
         )
         flagged = flagged_now(now)
         if chosen:
-            ours = frames_of(curated, lambda c, d: rows_of_editions(c, d, chosen))
+            ours = frames_of(curated, lambda c, d: rows_where(d, tables[d], sql_partitions(chosen)))
             notes = observations(ours)[1]
         else:
             ours = {}

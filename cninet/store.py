@@ -361,24 +361,24 @@ def of_periods(periods: Iterable[Any]) -> tuple[str, ds.Expression]:
     return where, ds.field("period_end").isin(wanted)
 
 
+def rows_where(
+    dataset: str, table: DeltaTable | None, where: str, rows: ds.Expression | None = None
+) -> pd.DataFrame | None:
+    """The rows of an opened table (None: never published) that match ``rows``, reading only
+    the files ``where`` may hold (see ``pruned``)."""
+    return None if table is None else to_pandas(pruned(dataset, table, where, rows))
+
+
 def rows_of_periods(curated: Path, dataset: str, periods: Iterable[Any]) -> pd.DataFrame | None:
     """A dataset's rows for these periods (None if never published); only the files whose
     ``period_end`` statistics may hold them are read."""
-    table = open_table(curated, dataset)
-    if table is None:
-        return None
-    where, rows = of_periods(periods)
-    return to_pandas(pruned(dataset, table, where, rows))
+    return rows_where(dataset, open_table(curated, dataset), *of_periods(periods))
 
 
 def rows_of_editions(curated: Path, dataset: str, editions: Iterable[Any]) -> pd.DataFrame | None:
     """A per-source dataset's rows of these editions (their partitions only; None if never
     published)."""
-    table = open_table(curated, dataset)
-    if table is None:
-        return None
-    editions = list(editions)
-    return to_pandas(pruned(dataset, table, sql_partitions(editions)))
+    return rows_where(dataset, open_table(curated, dataset), sql_partitions(list(editions)))
 
 
 def row_count(table: DeltaTable) -> int:
