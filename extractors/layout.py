@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.document import Document
-from extractors.ocr import OcrPage
+from extractors.ocr import PAGE_MARGIN, OcrPage
 
 CELL_GAP_EM = 0.9  # a gap wider than this many font sizes separates two cells
 WORD_GAP_EM = 0.15  # a gap wider than this separates two words
@@ -30,7 +30,7 @@ SUPERSCRIPT_RATIO = 0.8  # characters this much smaller than their line are supe
 RAISED_RATIO = 0.95  # … and characters at least a little smaller, printed raised …
 RAISE_EM = 0.2  # … by this many font sizes above the line's baseline
 LINE_TOLERANCE_EM = 0.45  # characters whose centres are this close share a line
-MARGIN = 0.05  # top and bottom fraction of a page holding running headers and page numbers
+MARGIN = PAGE_MARGIN  # top and bottom fraction of a page holding running headers and page numbers
 PAGE_WINDOW = (-1, 2)  # pages read around a caption's page: tables break onto later pages
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 RULE_RE = re.compile(r"^[-=_—\s]*$")

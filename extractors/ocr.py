@@ -15,10 +15,14 @@ A word read with less than ``DOUBT_CONFIDENCE`` is doubtful: a table row holding
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
+import subprocess
+import tempfile
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -35,6 +39,7 @@ CJK_SHARE = 0.2  # a first page with this share of CJK letters is read with the 
 DOUBT_CONFIDENCE = 90.0  # Tesseract's word confidence (0–100) below which a word is doubtful
 TESSERACT_CONFIG = "--psm 6 -c tessedit_do_invert=0"  # one block of lines; no inverted text
 OCR_UNVERIFIED = "ocr_unverified"
+PAGE_MARGIN = 0.05  # top and bottom share of a page: running headers, page numbers
 RULE_SCALE = 40  # camelot: rules at least the page's size / RULE_SCALE long are erased
 RULE_GROW_PX = 2  # … with this many pixels around them (antialiased edges)
 
@@ -177,14 +182,155 @@ def without_rules(image: Image.Image) -> Image.Image:
     return Image.fromarray(clean)
 
 
-def read_image(image: Any, models: str, scale: float, height: float) -> OcrPage:
+# A second look: a doubtful word read again alone from its own crop (Tesseract's single-line
+# mode), where no neighbouring word or rule sways the reading, by the Latin and Chinese models
+# together (CJK inside English print: ".中国"); kept if read with more confidence.
+LOOK_MODELS = "chi_sim+eng"
+LOOK_CONFIG = ("--psm", "7", "-c", "tessedit_do_invert=0")
+# a number with a letter in it is read again as a number: Latin digits and separators only
+NUMBER_MODELS = "eng"
+NUMBER_CONFIG = (*LOOK_CONFIG, "-c", "tessedit_char_whitelist=0123456789,.%+-")
+LOOK_MAX_CHARS = 12  # longer words are prose (links, sentences), not table cells
+LOOK_PAD = 0.2  # of the word's height, around its crop
+LOOK_MARGIN_PX = 15
+PROSE_WORD = re.compile(r"^[a-z]+[’'”\".,;:!?]*$")  # a lowercase word: prose, not a cell
+# a number with a letter or two Tesseract often reads for a digit (A524 for 4524, 1O for 10)
+NEAR_NUMBER = re.compile(r"^(?=(?:\D*\d){2})(?!(?:.*[AOoIlSBZ]){3})[\d,.%+\-AOoIlSBZ]+$")
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def worth_a_look(text: str, confidence: float) -> bool:
+    """Whether a word of the first reading is read again: a doubtful short word that is not
+    prose, or a number with a letter in it however confident."""
+    if NEAR_NUMBER.match(text) and any(c.isalpha() for c in text):
+        return True
+    short = len(text) <= LOOK_MAX_CHARS
+    return confidence < DOUBT_CONFIDENCE and short and not PROSE_WORD.match(text)
+
+
+def joined(words: Sequence[str]) -> str:
+    """Words read from one crop as one word: CJK characters together, others with a space."""
+    out = ""
+    for word in words:
+        glue = "" if not out or (CJK.match(out[-1]) and CJK.match(word[0])) else " "
+        out = f"{out}{glue}{word}"
+    return out
+
+
+def crop_of(image: Image.Image, left: int, top: int, width: int, height: int) -> Image.Image:
+    pad = round(LOOK_PAD * height)
+    crop = image.crop((left - pad, top - pad, left + width + pad, top + height + pad))
+    margin = LOOK_MARGIN_PX
+    canvas = Image.new("L", (crop.width + 2 * margin, crop.height + 2 * margin), 255)
+    canvas.paste(crop, (margin, margin))
+    return canvas
+
+
+def read_crops(
+    crops: Sequence[Image.Image], models: str, config: Sequence[str]
+) -> dict[int, tuple[str, float]]:
+    """Each crop (frames of one TIFF: one Tesseract run) read as one line: its words joined
+    and their lowest confidence, by crop index."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "crops.tif")
+        first, *rest = crops
+        first.save(path, save_all=True, append_images=list(rest), compression="tiff_lzw")
+        command = ["tesseract", path, "stdout", "-l", models, *config, "tsv"]
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    read: dict[int, list[tuple[str, float]]] = {}
+    for row in csv.DictReader(io.StringIO(out), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row["level"] == "5" and row["text"].strip():
+            read.setdefault(int(row["page_num"]) - 1, []).append((row["text"], float(row["conf"])))
+    return {i: (joined([t for t, _ in ws]), min(c for _, c in ws)) for i, ws in read.items()}
+
+
+def looked_at(data: dict[str, list[Any]], height_px: int) -> list[int]:
+    """The word rows of a first reading worth a second look, outside the page's top and
+    bottom margins (running headers and page numbers, which no reader uses)."""
+    low, high = PAGE_MARGIN * height_px, (1 - PAGE_MARGIN) * height_px
+    return [
+        i
+        for i, text in enumerate(data["text"])
+        if int(data["level"][i]) == 5
+        and str(text).strip()
+        and low < int(data["top"][i]) + int(data["height"][i]) / 2 < high
+        and worth_a_look(str(text).strip(), float(data["conf"][i]))
+    ]
+
+
+@dataclass
+class FirstReading:
+    """A page's first reading (Tesseract's word rows), its height in points, and the crops
+    of the words to look at again (``chosen``: their row indexes)."""
+
+    data: dict[str, list[Any]]
+    height: float
+    chosen: list[int]
+    crops: list[tuple[Image.Image, bool]]  # each with whether it is read as a number
+
+
+def first_reading(image: Image.Image, models: str, height: float) -> FirstReading:
     import pytesseract
 
     data = pytesseract.image_to_data(
         image, lang=models, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT
     )
-    words, markers = words_of(data, scale, height)
-    return OcrPage(page_text(data), words, height, markers)
+    chosen = looked_at(data, image.height)
+    boxes = [[int(data[k][i]) for k in ("left", "top", "width", "height")] for i in chosen]
+    numbers = [bool(NEAR_NUMBER.match(str(data["text"][i]).strip())) for i in chosen]
+    crops = [(crop_of(image, *box), number) for box, number in zip(boxes, numbers, strict=True)]
+    return FirstReading(data, height, chosen, crops)
+
+
+def with_second_look(
+    first: FirstReading, read: Mapping[int, tuple[str, float]], offset: int
+) -> dict[str, list[Any]]:
+    """The first reading with each looked-at word replaced by its second reading (crop
+    ``offset + n`` of the batch) where that is more confident."""
+    texts, confidences = list(first.data["text"]), list(first.data["conf"])
+    for n, i in enumerate(first.chosen):
+        text, confidence = read.get(offset + n, ("", -1.0))
+        if text and confidence > float(confidences[i]):
+            texts[i], confidences[i] = text, confidence
+    return {**first.data, "text": texts, "conf": confidences}
+
+
+def second_looks(
+    pool: ThreadPoolExecutor, crops: Sequence[tuple[Image.Image, bool]]
+) -> dict[int, tuple[str, float]]:
+    """All crops of a document read in a few Tesseract runs at once (a model load for each
+    run, not for each page), by index: the words in ``WORKERS`` runs, the numbers in one."""
+    words = [i for i, (_, number) in enumerate(crops) if not number]
+    numbers = [i for i, (_, number) in enumerate(crops) if number]
+    size = max(1, -(-len(words) // WORKERS))
+    batches: list[tuple[list[int], str, tuple[str, ...]]] = [
+        (words[start : start + size], LOOK_MODELS, LOOK_CONFIG)
+        for start in range(0, len(words), size)
+    ]
+    if numbers:
+        batches.append((numbers, NUMBER_MODELS, NUMBER_CONFIG))
+    futures = [
+        (indexes, pool.submit(read_crops, [crops[i][0] for i in indexes], models, config))
+        for indexes, models, config in batches
+    ]
+    read: dict[int, tuple[str, float]] = {}
+    for indexes, future in futures:
+        read.update({indexes[n]: value for n, value in future.result().items()})
+    return read
+
+
+def finished(
+    firsts: Sequence[FirstReading], read: Mapping[int, tuple[str, float]]
+) -> tuple[OcrPage, ...]:
+    """The pages from their first readings and the second looks at their doubtful words."""
+    scale = DPI / 72
+    pages, offset = [], 0
+    for first in firsts:
+        data = with_second_look(first, read, offset)
+        offset += len(first.chosen)
+        words, markers = words_of(data, scale, first.height)
+        pages.append(OcrPage(page_text(data), words, first.height, markers))
+    return tuple(pages)
 
 
 def cjk_share(text: str) -> float:
@@ -208,27 +354,28 @@ def ocr_pdf(data: bytes, indexes: Sequence[int]) -> tuple[OcrPage, ...]:
     """The pages ``indexes`` (0-based) of a PDF read by OCR, in that order. The first decides
     the models: read with ``chi_sim`` and ``eng``, a page mostly in Chinese characters has all
     read so; otherwise all (the first again) are read with ``eng`` alone, which reads Latin
-    print better."""
+    print better. Then the doubtful words of all pages are read again, each alone from its
+    crop (``second_looks``): only the crops are kept meanwhile, not the pages."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one thread per Tesseract: WORKERS at once
-    scale = DPI / 72
     pdf = pdfium.PdfDocument(data)
     try:
         images = rendered(pdf, indexes)
         first_image, first_height = next(images)
-        first = read_image(first_image, CJK_MODELS, scale, first_height)
-        chinese = cjk_share(first.text) >= CJK_SHARE
+        first = first_reading(first_image, CJK_MODELS, first_height)
+        chinese = cjk_share(page_text(first.data)) >= CJK_SHARE
         models = CJK_MODELS if chinese else LATIN_MODELS
-        waiting: deque[Future[OcrPage]] = deque()
-        pages: list[OcrPage] = [first] if chinese else []
+        waiting: deque[Future[FirstReading]] = deque()
+        firsts: list[FirstReading] = [first] if chinese else []
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             if not chinese:
-                waiting.append(pool.submit(read_image, first_image, models, scale, first_height))
+                waiting.append(pool.submit(first_reading, first_image, models, first_height))
             for image, height in images:
                 if len(waiting) >= 2 * WORKERS:
-                    pages.append(waiting.popleft().result())
-                waiting.append(pool.submit(read_image, image, models, scale, height))
-            pages.extend(future.result() for future in waiting)
-        return tuple(pages)
+                    firsts.append(waiting.popleft().result())
+                waiting.append(pool.submit(first_reading, image, models, height))
+            firsts.extend(future.result() for future in waiting)
+            read = second_looks(pool, [crop for first in firsts for crop in first.crops])
+        return finished(firsts, read)
     finally:
         pdf.close()
 
