@@ -108,45 +108,85 @@ def is_marker(word: OcrWord, median_height: float, base: float) -> bool:
     """A footnote marker by its print: much shorter than its line's words and raised."""
     height = word.top - word.bottom
     raised = word.bottom - base >= MARKER_RAISE * median_height
-    return (height < MARKER_HEIGHT * median_height and raised) or bool(JUNK_WORD.match(word.text))
+    return height < MARKER_HEIGHT * median_height and raised
 
 
-def words_of(
+LineKey = tuple[int, int, int]
+
+
+def line_key(data: dict[str, list[Any]], i: int) -> LineKey:
+    return int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i])
+
+
+def lines_of(
     data: dict[str, list[Any]], scale: float, height: float
-) -> tuple[tuple[OcrWord, ...], tuple[OcrWord, ...]]:
-    """Tesseract's word rows (level 5) as OcrWords in PDF points, each word's size the height
-    of its line (level 4); and apart, the footnote markers (raised small words), which are
-    dropped with a confidence of 0 so the row that held them is flagged."""
-    line_height: dict[tuple[int, int, int], float] = {}
-    for i, level in enumerate(data["level"]):
-        if int(level) == 4:
-            key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
-            line_height[key] = int(data["height"][i]) / scale
-    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+) -> dict[LineKey, list[tuple[int, OcrWord]]]:
+    """Tesseract's word rows (level 5) by text line, with their row indexes, as OcrWords in
+    PDF points, each word's size the height of its line (level 4)."""
+    line_height = {
+        line_key(data, i): int(data["height"][i]) / scale
+        for i, level in enumerate(data["level"])
+        if int(level) == 4
+    }
+    lines: dict[LineKey, list[tuple[int, OcrWord]]] = {}
     for i, text in enumerate(data["text"]):
         text = str(text).strip()
         if int(data["level"][i]) != 5 or not text:
             continue
-        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        key = line_key(data, i)
         left, top = int(data["left"][i]) / scale, int(data["top"][i]) / scale
         right, bottom = left + int(data["width"][i]) / scale, top + int(data["height"][i]) / scale
         size = line_height.get(key, bottom - top)
         confidence = float(data["conf"][i])
         word = OcrWord(text, left, height - bottom, right, height - top, size, confidence)
-        lines.setdefault(key, []).append(word)
+        lines.setdefault(key, []).append((i, word))
+    return lines
+
+
+def marker_rows(lines: dict[LineKey, list[tuple[int, OcrWord]]]) -> dict[int, bool]:
+    """Each word row of the lines (of more than one word) by whether it is a footnote marker:
+    printed as one (``is_marker``), or debris a marker left (``JUNK_WORD``)."""
+    out: dict[int, bool] = {}
+    for members in lines.values():
+        heights = sorted(w.top - w.bottom for _, w in members)
+        bottoms = sorted(w.bottom for _, w in members)
+        median, base = heights[len(heights) // 2], bottoms[len(bottoms) // 2]
+        for i, word in members:
+            if len(members) > 1 and is_marker(word, median, base):
+                out[i] = True
+            elif len(members) > 1 and JUNK_WORD.match(word.text):
+                out[i] = False
+    return out
+
+
+FOOTNOTE_NUMBER = re.compile(r"^\d{1,3}$")
+
+
+def words_of(
+    data: dict[str, list[Any]], scale: float, height: float
+) -> tuple[tuple[OcrWord, ...], tuple[OcrWord, ...]]:
+    """Tesseract's word rows as OcrWords (``lines_of``); and apart, the footnote markers. A
+    marker printed raised and small that reads as a footnote number keeps its confidence
+    (the line reader writes it as a raised marker: a doubtful one flags its row); any other
+    is dropped with a confidence of 0, so the row that held it is flagged."""
+    lines = lines_of(data, scale, height)
+    markers_at = marker_rows(lines)
     words: list[OcrWord] = []
     markers: list[OcrWord] = []
     for members in lines.values():
-        heights = sorted(w.top - w.bottom for w in members)
-        bottoms = sorted(w.bottom for w in members)
-        median, base = heights[len(heights) // 2], bottoms[len(bottoms) // 2]
-        for word in members:
-            if len(members) > 1 and is_marker(word, median, base):
-                markers.append(replace(word, confidence=0.0))
+        for i, word in members:
+            if i in markers_at:
+                number = markers_at[i] and bool(FOOTNOTE_NUMBER.match(word.text))
+                markers.append(word if number else replace(word, confidence=0.0))
                 continue
             text, cut = cleaned(word.text)
             words.append(replace(word, text=text, confidence=0.0) if cut else word)
     return tuple(words), tuple(markers)
+
+
+def footnote_markers(page: OcrPage) -> list[OcrWord]:
+    """The markers of a page that read as footnote numbers (kept by ``words_of``)."""
+    return [m for m in page.markers if FOOTNOTE_NUMBER.match(m.text)]
 
 
 def page_text(data: dict[str, list[Any]]) -> str:
@@ -190,6 +230,9 @@ LOOK_CONFIG = ("--psm", "7", "-c", "tessedit_do_invert=0")
 # a number with a letter in it is read again as a number: Latin digits and separators only
 NUMBER_MODELS = "eng"
 NUMBER_CONFIG = (*LOOK_CONFIG, "-c", "tessedit_char_whitelist=0123456789,.%+-")
+# a footnote marker (raised, small) is read again enlarged, as digits only
+MARKER_ZOOM = 3
+MARKER_CONFIG = (*LOOK_CONFIG, "-c", "tessedit_char_whitelist=0123456789")
 LOOK_MAX_CHARS = 12  # longer words are prose (links, sentences), not table cells
 LOOK_PAD = 0.2  # of the word's height, around its crop
 LOOK_MARGIN_PX = 15
@@ -217,9 +260,16 @@ def joined(words: Sequence[str]) -> str:
     return out
 
 
-def crop_of(image: Image.Image, left: int, top: int, width: int, height: int) -> Image.Image:
+def crop_of(image: Image.Image, box: Sequence[int], kind: str) -> Image.Image:
+    """A word's crop on a white margin; a marker's without its neighbours, enlarged."""
+    left, top, width, height = box
     pad = round(LOOK_PAD * height)
-    crop = image.crop((left - pad, top - pad, left + width + pad, top + height + pad))
+    side = 1 if kind == "marker" else pad
+    crop = image.crop((left - side, top - pad, left + width + side, top + height + pad))
+    if kind == "marker":
+        crop = crop.resize(
+            (crop.width * MARKER_ZOOM, crop.height * MARKER_ZOOM), Image.Resampling.LANCZOS
+        )
     margin = LOOK_MARGIN_PX
     canvas = Image.new("L", (crop.width + 2 * margin, crop.height + 2 * margin), 255)
     canvas.paste(crop, (margin, margin))
@@ -266,7 +316,7 @@ class FirstReading:
     data: dict[str, list[Any]]
     height: float
     chosen: list[int]
-    crops: list[tuple[Image.Image, bool]]  # each with whether it is read as a number
+    crops: list[tuple[Image.Image, str]]  # each with its kind: word, number or marker
 
 
 def first_reading(image: Image.Image, models: str, height: float) -> FirstReading:
@@ -275,10 +325,14 @@ def first_reading(image: Image.Image, models: str, height: float) -> FirstReadin
     data = pytesseract.image_to_data(
         image, lang=models, config=TESSERACT_CONFIG, output_type=pytesseract.Output.DICT
     )
-    chosen = looked_at(data, image.height)
-    boxes = [[int(data[k][i]) for k in ("left", "top", "width", "height")] for i in chosen]
-    numbers = [bool(NEAR_NUMBER.match(str(data["text"][i]).strip())) for i in chosen]
-    crops = [(crop_of(image, *box), number) for box, number in zip(boxes, numbers, strict=True)]
+    printed = {i for i, typographic in marker_rows(lines_of(data, 1.0, 0.0)).items() if typographic}
+    chosen = sorted({*looked_at(data, image.height), *printed})
+    crops = []
+    for i in chosen:
+        box = [int(data[k][i]) for k in ("left", "top", "width", "height")]
+        number = bool(NEAR_NUMBER.match(str(data["text"][i]).strip()))
+        kind = "marker" if i in printed else "number" if number else "word"
+        crops.append((crop_of(image, box, kind), kind))
     return FirstReading(data, height, chosen, crops)
 
 
@@ -290,28 +344,32 @@ def with_second_look(
     texts, confidences = list(first.data["text"]), list(first.data["conf"])
     for n, i in enumerate(first.chosen):
         text, confidence = read.get(offset + n, ("", -1.0))
-        if text and confidence > float(confidences[i]):
+        if text and confidence >= float(confidences[i]):
             texts[i], confidences[i] = text, confidence
     return {**first.data, "text": texts, "conf": confidences}
 
 
+LOOKS = {
+    "word": (LOOK_MODELS, LOOK_CONFIG),
+    "number": (NUMBER_MODELS, NUMBER_CONFIG),
+    "marker": (NUMBER_MODELS, MARKER_CONFIG),
+}
+
+
 def second_looks(
-    pool: ThreadPoolExecutor, crops: Sequence[tuple[Image.Image, bool]]
+    pool: ThreadPoolExecutor, crops: Sequence[tuple[Image.Image, str]]
 ) -> dict[int, tuple[str, float]]:
     """All crops of a document read in a few Tesseract runs at once (a model load for each
-    run, not for each page), by index: the words in ``WORKERS`` runs, the numbers in one."""
-    words = [i for i, (_, number) in enumerate(crops) if not number]
-    numbers = [i for i, (_, number) in enumerate(crops) if number]
-    size = max(1, -(-len(words) // WORKERS))
-    batches: list[tuple[list[int], str, tuple[str, ...]]] = [
-        (words[start : start + size], LOOK_MODELS, LOOK_CONFIG)
-        for start in range(0, len(words), size)
-    ]
-    if numbers:
-        batches.append((numbers, NUMBER_MODELS, NUMBER_CONFIG))
+    run, not for each page), by index: the words in ``WORKERS`` runs, numbers and markers in
+    one each."""
+    batches: list[tuple[list[int], str]] = []
+    for kind in LOOKS:
+        indexes = [i for i, (_, of) in enumerate(crops) if of == kind]
+        size = max(1, -(-len(indexes) // (WORKERS if kind == "word" else 1)))
+        batches += [(indexes[start : start + size], kind) for start in range(0, len(indexes), size)]
     futures = [
-        (indexes, pool.submit(read_crops, [crops[i][0] for i in indexes], models, config))
-        for indexes, models, config in batches
+        (indexes, pool.submit(read_crops, [crops[i][0] for i in indexes], *LOOKS[kind]))
+        for indexes, kind in batches
     ]
     read: dict[int, tuple[str, float]] = {}
     for indexes, future in futures:
