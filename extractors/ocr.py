@@ -344,7 +344,9 @@ def with_second_look(
     texts, confidences = list(first.data["text"]), list(first.data["conf"])
     for n, i in enumerate(first.chosen):
         text, confidence = read.get(offset + n, ("", -1.0))
-        if text and confidence >= float(confidences[i]):
+        # one word for one: a crop read as several words (``/3 2Note 1`` for ``/32)``) is no
+        # better reading of it
+        if text and " " not in text and confidence >= float(confidences[i]):
             texts[i], confidences[i] = text, confidence
     return {**first.data, "text": texts, "conf": confidences}
 
