@@ -48,8 +48,12 @@ QUIET_DEFAULTS = {
 SCHEDULER_DEFAULTS = {
     "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS": "5",
     "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_RUNS": "1",
-    "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_SCHEDULED_TIME": "60",
+    "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_SCHEDULED_TIME": "PT1M",  # a timedelta: ISO 8601
 }
+# Finished top-level flow runs kept in Prefect's database; older ones are deleted after each
+# run (flows.prefect_state). Each run of raw/ adds about 1.4 MB otherwise.
+KEEP_RUNS_ENV = "CNINET_PREFECT_KEEP_RUNS"
+KEEP_RUNS_DEFAULT = 100
 START_TIMEOUT_S = 180.0
 HEALTH_TIMEOUT_S = 3.0
 STATE_FILE = "cninet-server.json"
@@ -58,6 +62,26 @@ STATE_FILE = "cninet-server.json"
 def configure() -> None:
     for key, value in QUIET_DEFAULTS.items():
         os.environ.setdefault(key, value)
+
+
+class KeepRunsSettingError(ValueError):
+    """CNINET_PREFECT_KEEP_RUNS is not a whole number of at least 1."""
+
+
+def keep_runs() -> int:
+    """How many finished flow runs Prefect keeps (``CNINET_PREFECT_KEEP_RUNS``, default 100)."""
+    text = os.environ.get(KEEP_RUNS_ENV, "").strip()
+    if not text:
+        return KEEP_RUNS_DEFAULT
+    try:
+        keep = int(text)
+    except ValueError:
+        keep = 0
+    if keep < 1:
+        raise KeepRunsSettingError(
+            f"{KEEP_RUNS_ENV}={text!r}: expected a whole number of flow runs, at least 1"
+        )
+    return keep
 
 
 class ApiUnavailable(Exception):
