@@ -20,6 +20,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.actions import DeploymentScheduleCreate
 from prefect.client.schemas.objects import State, TaskRun
+from prefect.context import TagsContext
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
@@ -33,6 +34,7 @@ from cninet.process import (
     SourceOutcome,
     Steps,
     commit_metadata,
+    defer_validation,
     discover_sources,
     duplicate_of,
     failed_sources,
@@ -49,7 +51,7 @@ from cninet.process import (
     source_lines,
     source_name,
     unique_paths,
-    validate_source,
+    validate_run,
 )
 from cninet.reconcile import reconcile_store
 from cninet.registry import file_sha256, processed, record
@@ -104,7 +106,6 @@ def timing(step: str, call: Callable[P, T]) -> Callable[P, T]:
 read_source_file = timing("read", load_source)
 read_lines = timing("read", source_lines)
 read_section = timing("read", run_section)
-validate = timing("validate", validate_source)
 read_texts = timing("read", run_sources_batched)  # validation of the batch included
 
 
@@ -168,7 +169,7 @@ def no_validation(_results: Sequence[SectionResult], _run_id: str) -> dict[str, 
 
 
 READ_AHEAD_STEPS = Steps(remember_load, remember_lines, remember_section, no_validation)
-AHEAD_STEPS = Steps(ahead_load, ahead_lines, ahead_section, validate)
+AHEAD_STEPS = Steps(ahead_load, ahead_lines, ahead_section, defer_validation)
 
 
 def read_ahead(
@@ -223,8 +224,10 @@ def extract_task(
 
 
 @task(cache_policy=NO_CACHE, task_run_name="validate")
-def validate_task(results: Sequence[SectionResult], run_id: str) -> dict[str, Validated]:
-    return validate(results, run_id)
+def validate_task(outcomes: Sequence[SourceOutcome], run_id: str) -> list[SourceOutcome]:
+    """Every source of the run validated at once: each dataset's schema once (validate_run)."""
+    with timed("validate"):
+        return validate_run(outcomes, run_id)
 
 
 def quoted(value: T) -> T:
@@ -237,7 +240,7 @@ TASK_STEPS = Steps(
     lambda path, name: load_task(path, name),
     lambda doc, specs: layout_task(quoted(doc), specs),
     lambda doc, edition, spec, lines: extract_task(quoted(doc), edition, spec, quoted(lines)),
-    lambda results, run_id: validate_task(quoted(results), run_id),
+    defer_validation,  # validated once for the whole run: validate_task
 )
 
 
@@ -320,6 +323,13 @@ def add_tags(found: Sequence[str]) -> None:
         client.update_flow_run(UUID(run_id), tags=sorted({*current, *found}))
 
 
+def untagged() -> TagsContext:
+    """Task runs inside without the flow run's tags: Prefect asks the API for a tag
+    concurrency slot for every tagged task run (70 ms each), and the tags serve to find flow
+    runs, not tasks."""
+    return TagsContext(current_tags=set())
+
+
 def source_run_name() -> str:
     parameters = flow_run.get_parameters()
     return str(parameters.get("name") or Path(str(parameters["path"])).name)
@@ -335,7 +345,8 @@ def extract_source(
 ) -> SourceOutcome:
     """Load, recognise, extract every section (a task each) and validate one source."""
     claim_signals()
-    outcome = run_source(path, run_id, TASK_STEPS, sections, only_edition, name)
+    with untagged():
+        outcome = run_source(path, run_id, TASK_STEPS, sections, only_edition, name)
     words = f": {outcome.reason}" if outcome.reason else ""
     get_run_logger().info("%s %s%s", outcome.status, outcome.path, words)
     add_tags(source_tags(outcome, path))
@@ -483,6 +494,8 @@ def process_sources(
             for path, _ in batch:
                 hook.advance(f"read {path.name}")
         check_stop()
+        if any(o.unvalidated for o in outcomes):
+            outcomes = validate_task(quoted(outcomes), run_id)
         add_tags(sorted({t for o in outcomes for t in source_tags(o, Path(o.path))[1:]}))
         return finish_run(curated, run_id, outcomes)
 
@@ -597,6 +610,8 @@ def backfill_sources(
         check_stop()
         outcomes += parallel_extract(fresh, run_id, runner)
         check_stop()
+        if any(o.unvalidated for o in outcomes):
+            outcomes = validate_task(quoted(outcomes), run_id)
         return finish_run(curated, run_id, outcomes)
 
 
