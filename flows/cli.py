@@ -663,10 +663,10 @@ def export(
     cells that a spreadsheet would run as a formula are neutralised; Parquet keeps the raw
     text. --version N exports each dataset that has a version N and names the others. A
     damaged table is named and skipped; the others are written (exit 1)."""
-    from cninet.browse import DATASET_NAMES as DATASETS
     from cninet.export import FORMATS as FILE_FORMATS
     from cninet.export import ExportIncomplete
     from cninet.export import export as write
+    from schemas import DATASET_NAMES as DATASETS
 
     settings: Context = ctx.obj
     if fmt not in FILE_FORMATS:
@@ -701,7 +701,7 @@ def export(
 def published_names(curated: Path) -> list[str]:
     """Datasets with a table under ``curated`` (a damaged table counts: export names it)."""
     from cninet.store import open_table
-    from schemas import DATASETS
+    from schemas.models import DATASETS
 
     names = []
     for name in DATASETS:

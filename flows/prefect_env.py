@@ -14,6 +14,7 @@ Three modes, chosen in this order (``choose_api``):
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -23,7 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,6 +239,27 @@ def stop_kept_server() -> KeptServer | None:
 # --- the API of one run ----------------------------------------------------------------------
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal the kernel sends when the parent dies
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """What a child runs between fork and exec to get SIGTERM when the process that started
+    it ends, however it ends (even SIGKILL of its whole group, watchdog included). Resolved
+    before the fork; None where prctl(2) does not exist (not Linux)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def in_child() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the call: nobody will signal
+            os._exit(1)
+
+    return in_child
+
+
 def start_run_server() -> Api:
     """Prefect's API app (as its ephemeral mode runs it) on a free loopback port, in its own
     process group (a Ctrl-C on the terminal reaches the run, which stops it in order)."""
@@ -258,6 +280,7 @@ def start_run_server() -> Api:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=die_with_parent(),  # started from the CLI's main thread
     )
     return Api("per-run server", f"http://127.0.0.1:{port}/api", process, time.perf_counter())
 
