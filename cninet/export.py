@@ -4,7 +4,6 @@ package, each its own folder with a ``datapackage.json`` that Frictionless valid
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -17,26 +16,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cninet.dictionary import write_datapackage
+from cninet.faults import spreadsheet_safe
 from cninet.store import TableUnreadable, read, to_arrow
 from schemas.provenance import LIST_COLUMNS
 
 FORMATS = ("csv", "parquet")
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMBER_RE = re.compile(r"^[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``@``,
-    a tab or carriage return, or ``-`` without being a number) gets a leading apostrophe, as
-    OWASP's CSV-injection advice and spreadsheet-safe exporters do. Numbers, ``-12.5`` and
-    every other value are unchanged. Parquet keeps the raw text."""
-    if not isinstance(value, str) or not value.startswith(FORMULA_START):
-        return value
-    if value[0] in "+-" and NUMBER_RE.match(value):
-        return value
-    return "'" + value
 
 
 def as_json_lists(frame: pd.DataFrame) -> pd.DataFrame:

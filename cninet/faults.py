@@ -81,3 +81,19 @@ class TableUnreadable(Exception):
     def __init__(self, dataset: str, cause: str) -> None:
         super().__init__(f"table {dataset} cannot be read ({cause})")
         self.dataset = dataset
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_RE = re.compile(r"^[+-]?(\d[\d,]*(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``@``,
+    a tab or carriage return, or ``-`` without being a number) gets a leading apostrophe, as
+    OWASP's CSV-injection advice and spreadsheet-safe exporters do. Numbers, ``-12.5`` and
+    every other value are unchanged. Parquet keeps the raw text."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    if value[0] in "+-" and NUMBER_RE.match(value):
+        return value
+    return "'" + value

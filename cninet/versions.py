@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 from deltalake import DeltaTable
 
+from cninet.browse import VersionInfo as VersionInfo  # re-exported: the Python API
+from cninet.browse import versions as versions
 from cninet.faults import write_cause
 from cninet.store import (
     CDF_PROPERTY,
@@ -25,8 +24,8 @@ from cninet.store import (
     arrow_of,
     cell_text,
     column_order,
-    history,
     iso_dates,
+    of_periods,
     open_table,
     pruned,
     read,
@@ -38,46 +37,6 @@ from schemas import DERIVED
 SHA256 = re.compile(r"\b[0-9a-f]{64}\b")
 CHANGE_FEED = "Delta's change data feed"
 WHOLE_VERSIONS = "both versions read whole"
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    version: int
-    time: datetime
-    operation: str
-    run_id: str
-    sources: tuple[str, ...]
-    sections: tuple[str, ...]
-    rows: int
-
-
-def json_list(value: Any) -> tuple[str, ...]:
-    try:
-        items = json.loads(value) if isinstance(value, str) else []
-    except json.JSONDecodeError:
-        return ()
-    return tuple(str(item) for item in items) if isinstance(items, list) else ()
-
-
-def versions(curated: Path, dataset: str) -> list[VersionInfo]:
-    """Every version of a dataset, newest first, with its commit metadata and row count."""
-    out = []
-    for entry in history(curated, dataset):
-        version = int(entry["version"])
-        table = open_table(curated, dataset, version)
-        rows = table.to_pyarrow_dataset().count_rows() if table is not None else 0
-        out.append(
-            VersionInfo(
-                version=version,
-                time=datetime.fromtimestamp(int(entry["timestamp"]) / 1000, tz=UTC),
-                operation=str(entry.get("operation", "")),
-                run_id=str(entry.get("run_id", "")),
-                sources=json_list(entry.get("source_paths")),
-                sections=json_list(entry.get("sections")),
-                rows=rows,
-            )
-        )
-    return sorted(out, key=lambda info: -info.version)
 
 
 @dataclass(frozen=True)
@@ -214,6 +173,11 @@ def version_repeats(
         paths = sorted(set(gone.get("source_path", [])) | set(came.get("source_path", [])))
         where = sql_in("source_path", paths)
         found = pruned(dataset, table, where, ds.field("source_path").isin(paths), key)
+    elif "period_end" in key:
+        # a derived dataset keyed by period: only the changed periods' rows can repeat
+        changed = [*gone.get("period_end", []), *came.get("period_end", [])]
+        where, rows_of = of_periods(changed)
+        found = pruned(dataset, table, where, rows_of, key)
     else:
         found = arrow_of(dataset, table, columns=key)
     rows = content(found.to_pandas(), key)

@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -17,6 +18,8 @@ prefect_env.configure()
 
 import click  # noqa: E402
 import typer  # noqa: E402
+from rich import box  # noqa: E402
+from rich.cells import cell_len  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # noqa: E402
 from rich.table import Table  # noqa: E402
@@ -34,10 +37,8 @@ from cninet.guard import (  # noqa: E402
 from cninet.lock import CuratedUnavailable, run_lock  # noqa: E402
 from cninet.settings import CURATED_ENV, RAW_ENV  # noqa: E402
 
-if TYPE_CHECKING:  # prefect, pandas and the schemas load when a command needs them: the quick
-    # commands (series, datasets) answer well within a second without them
-    import pandas as pd
-
+if TYPE_CHECKING:  # prefect, pandas and the schemas load when a command needs them: the
+    # read commands (versions, show, series, datasets) answer well within a second without them
     from cninet.process import RunResult
     from cninet.sources import SourceOutcome
 
@@ -234,10 +235,15 @@ def execute(
     nothing is published, exit 130/143. A watchdog ends the run's helper processes (the
     per-run API server, reader children) if this process is killed outright."""
     fresh_limits()
+    try:
+        keep = prefect_env.keep_runs()
+    except prefect_env.KeepRunsSettingError as exc:
+        raise fail(str(exc), 2) from None
     started = time.perf_counter()
     prefect_env.FLOW_ENTERED.clear()
     api: prefect_env.Api | None = None
     reading = 0.0
+    pruned: str | None = None
     with (
         orphan_watchdog(),
         stop_handlers(),
@@ -255,8 +261,9 @@ def execute(
             with run_lock(settings.curated):
                 api = prefect_env.choose_api()
                 bar.update(hook.task, description=f"starting Prefect ({api.mode})")
-                import flows.pipeline  # noqa: F401  (prefect loads while a per-run API boots)
+                import flows.pipeline  # (prefect loads while a per-run API boots)
 
+                flows.pipeline.WORK.clear()
                 if ahead is not None and prefect_env.booting(api):
                     bar.update(hook.task, description="reading while Prefect starts")
                     begun = time.perf_counter()
@@ -265,6 +272,7 @@ def execute(
                 prefect_env.ready(api)
                 with prefect_env.using(api):
                     result = call()
+                    pruned = prune_old_runs(keep)
         except prefect_env.ApiUnavailable as exc:
             raise fail(str(exc), 2) from None
         except CuratedUnavailable as exc:
@@ -304,7 +312,10 @@ def execute(
         plain(f"{len(result.flags)} source errata flagged; quality report: {result.report_path}")
     )
     assert api is not None
-    out.print(Text(timing_line(elapsed, started, reading, api), style="dim"))
+    if pruned:
+        out.print(Text(pruned, style="dim"))
+    work = dict(sys.modules["flows.pipeline"].WORK)
+    out.print(Text(timing_line(elapsed, started, reading, api, work), style="dim"))
     problems += list(result.structural) + list(result.write_failures)
     for line in problems:
         say_error(line)
@@ -312,14 +323,41 @@ def execute(
         raise typer.Exit(1)
 
 
-def timing_line(elapsed: float, started: float, reading: float, api: prefect_env.Api) -> str:
-    """``wall 9.1 s, of which Prefect start-up 2.3 s (per-run server …)``: the start-up is the
-    time until the first flow began, less the reading done meanwhile."""
+def prune_old_runs(keep: int) -> str | None:
+    """Delete Prefect's finished flow runs beyond the newest ``keep``; a line saying what
+    was deleted (None when nothing was), or why pruning failed (the run's result stands)."""
+    from flows.prefect_state import prune
+
+    try:
+        done = prune(keep)
+    except Exception as exc:
+        return f"Prefect's old flow runs not pruned: {type(exc).__name__}: {one_line(exc)}"
+    if not done.runs:
+        return None
+    return (
+        f"Prefect: {done.runs} old flow run(s) deleted with {done.subflow_runs} sub-flow run(s) "
+        f"and {done.artifacts} artifact(s), keeping the newest {keep} "
+        f"({prefect_env.KEEP_RUNS_ENV})"
+    )
+
+
+WORK_STEPS = ("read", "validate", "publish", "report")
+
+
+def timing_line(
+    elapsed: float, started: float, reading: float, api: prefect_env.Api, work: dict[str, float]
+) -> str:
+    """``wall 9.1 s, of which own work 3.0 s (read 1.0 s, …) and Prefect start-up 2.3 s
+    (per-run server …)``: the own work is the time spent in the run's steps (flows.pipeline
+    WORK); the start-up is the time until the first flow began, less the reading done
+    meanwhile."""
     entered = prefect_env.FLOW_ENTERED
     startup = f"{entered[0] - started - reading:.1f} s" if entered else "n/a"
     where = api.mode if api.mode == "per-run server" else f"{api.mode} {api.url}"
     overlap = f"; {reading:.1f} s of reading done while it started" if reading else ""
-    return f"wall {elapsed:.1f} s, of which Prefect start-up {startup} ({where}{overlap})"
+    steps = ", ".join(f"{step} {work.get(step, 0.0):.2f} s" for step in WORK_STEPS)
+    own = f"own work {sum(work.values()):.2f} s ({steps})"
+    return f"wall {elapsed:.1f} s, of which {own} and Prefect start-up {startup} ({where}{overlap})"
 
 
 def run_files(targets: list[Path]) -> list[Path]:
@@ -508,6 +546,44 @@ def server_status() -> None:
     out.print(plain(f"running: {kept.url} (pid {kept.pid})"))
 
 
+@server_app.command("prune")
+@one_line_errors
+def server_prune(
+    keep: Annotated[
+        int | None,
+        typer.Option(min=1, help="Finished flow runs to keep (default CNINET_PREFECT_KEEP_RUNS)."),
+    ] = None,
+) -> None:
+    """Delete Prefect's finished flow runs beyond the newest --keep (by end time), with their
+    sub-flow runs, task runs, logs and artifacts, on the API a run would use (a run does this
+    after it ends, keeping CNINET_PREFECT_KEEP_RUNS, default 100)."""
+    from flows.prefect_state import prune
+
+    try:
+        chosen = keep or prefect_env.keep_runs()
+    except prefect_env.KeepRunsSettingError as exc:
+        raise fail(str(exc), 2) from None
+    try:
+        api = prefect_env.choose_api()
+    except prefect_env.ApiUnavailable as exc:
+        raise fail(str(exc), 2) from None
+    try:
+        prefect_env.ready(api)
+        with prefect_env.using(api):
+            done = prune(chosen)
+    except prefect_env.ApiUnavailable as exc:
+        raise fail(str(exc), 2) from None
+    finally:
+        prefect_env.release(api)
+    where = api.mode if api.mode == "per-run server" else f"{api.mode} {api.url}"
+    out.print(
+        plain(
+            f"deleted {done.runs} finished flow run(s), {done.subflow_runs} sub-flow run(s) and "
+            f"{done.artifacts} artifact(s); the newest {chosen} kept ({where})"
+        )
+    )
+
+
 @app.command()
 @one_line_errors
 def rerun(
@@ -571,17 +647,309 @@ def known_editions(curated: Path) -> set[int]:
 
 @app.command()
 @one_line_errors
-def versions(
-    ctx: typer.Context, dataset: Annotated[str, typer.Argument(help="Dataset name.")]
+def export(
+    ctx: typer.Context,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    version: Annotated[
+        int | None, typer.Option("--version", help="Delta version to read (default latest).")
+    ] = None,
+    dataset: Annotated[
+        list[str] | None, typer.Option("--dataset", help="Only these datasets (repeatable).")
+    ] = None,
 ) -> None:
-    """Every version of a dataset: time, run id, sources, sections, rows."""
-    from cninet.versions import versions as list_versions
+    """Write the package <out>/<format>/: one <dataset>.<format> file per curated dataset (all
+    columns) and a datapackage.json describing them (Frictionless Data Package). CSV text
+    cells that a spreadsheet would run as a formula are neutralised; Parquet keeps the raw
+    text. --version N exports each dataset that has a version N and names the others. A
+    damaged table is named and skipped; the others are written (exit 1)."""
+    from cninet.export import FORMATS as FILE_FORMATS
+    from cninet.export import ExportIncomplete
+    from cninet.export import export as write
+    from schemas import DATASET_NAMES as DATASETS
 
     settings: Context = ctx.obj
-    check_dataset(dataset)
-    found = list_versions(settings.curated, dataset)
+    if fmt not in FILE_FORMATS:
+        raise fail(f"unknown format {fmt!r} (known: {', '.join(FILE_FORMATS)})", 2)
+    names = list(dataset or published_names(settings.curated))
+    if not names:
+        raise fail(f"nothing published under {settings.curated}")
+    unknown = [name for name in names if name not in DATASETS]
+    if unknown:
+        raise fail(f"unknown dataset(s): {', '.join(unknown)} (known: {', '.join(DATASETS)})", 2)
+    failures: list[str] = []
+    left_out: list[str] = []
+    try:
+        exported = write(settings.curated, out_dir, names, fmt, version)
+        written, left_out = exported.written, exported.without_version
+    except ExportIncomplete as exc:
+        written, failures = exc.written, exc.failures
+    except ValueError as exc:  # an unknown format, no dataset with that version
+        raise fail(str(exc), 2) from None
+    except (FileNotFoundError, KeyError) as exc:
+        raise fail(str(exc).strip("'\"")) from None
+    for path in written:
+        out.print(plain(path))
+    for line in left_out:
+        err.print(plain(f"left out: {line}"), soft_wrap=True)
+    for line in failures:
+        say_error(line)
+    if failures:
+        raise typer.Exit(1)
+
+
+def published_names(curated: Path) -> list[str]:
+    """Datasets with a table under ``curated`` (a damaged table counts: export names it)."""
+    from cninet.store import open_table
+    from schemas.models import DATASETS
+
+    names = []
+    for name in DATASETS:
+        try:
+            if open_table(curated, name) is not None:
+                names.append(name)
+        except TableUnreadable:
+            names.append(name)
+    return names
+
+
+# --- read-only commands: no Prefect, no pandas, no schemas (cninet.catalog, cninet.browse) ----
+#
+# Output: --format table|csv|json on every read command (versions, show, diff, series,
+# datasets), --json and --csv as its shorthands. csv and json print data on stdout and nothing
+# else (notes go to stderr); table is for a person and fits the terminal (80 columns when piped).
+
+FORMATS = ("table", "csv", "json")
+FormatOption = Annotated[
+    str, typer.Option("--format", help="table, csv or json (--json, --csv: the same).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Same as --format csv.")]
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise fail(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})", 2)
+
+
+def output_format(fmt: str, as_json: bool = False, as_csv: bool = False) -> str:
+    """The one format asked for by --format, --json or --csv (two different ones: exit 2)."""
+    check_format(fmt)
+    asked = {name for name, on in (("json", as_json), ("csv", as_csv)) if on}
+    if fmt != "table":
+        asked.add(fmt)
+    if len(asked) > 1:
+        raise fail(f"choose one output format (asked for {' and '.join(sorted(asked))})", 2)
+    return asked.pop() if asked else "table"
+
+
+def known(read_it: Callable[[], T]) -> T:
+    """A read of the curated tables: an unknown dataset, version, edition or column is one
+    line and exit 2; a table never published one line and exit 1."""
+    from cninet.catalog import UnknownName
+
+    try:
+        return read_it()
+    except UnknownName as exc:
+        raise fail(str(exc), 2) from None
+    except FileNotFoundError as exc:
+        raise fail(str(exc)) from None
+
+
+def check_dataset(dataset: str) -> None:
+    from cninet.browse import check_dataset as check
+
+    known(lambda: check(dataset))
+
+
+def json_ready(value: Any) -> Any:
+    """A cell for JSON or CSV: dates as ISO text, lists item by item, NaN as null."""
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, list | tuple):
+        return [json_ready(item) for item in value]
+    return value
+
+
+def print_json(data: Any) -> None:
+    import json
+
+    print(json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False))
+
+
+def print_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    """A header and one line per row; lists as JSON arrays; text cells spreadsheet-safe (as
+    the CSV export)."""
+    import csv
+    import io
+    import json
+
+    from cninet.faults import spreadsheet_safe
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        cells = [json_ready(row[c]) for c in columns]
+        writer.writerow(
+            json.dumps(c, ensure_ascii=False) if isinstance(c, list) else spreadsheet_safe(c)
+            for c in cells
+        )
+    sys.stdout.write(buffer.getvalue())
+
+
+def emit(
+    title: str,
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    fmt: str,
+    fit: bool = False,
+    strict: bool = False,
+    first: Sequence[str] = (),
+) -> None:
+    """Rows as a table, CSV or JSON on stdout. ``fit``: the table shows the columns that fit
+    the terminal (the others named on stderr); ``strict``: all of ``columns``, as one block
+    per row when they do not fit; ``first``: the columns a fitted table keeps first."""
+    if fmt == "json":
+        print_json([{c: json_ready(row[c]) for c in columns} for row in rows])
+    elif fmt == "csv":
+        print_csv(rows, columns)
+    elif fit or strict:
+        print_fitted(title, rows, columns, strict, first)
+    else:
+        table = Table(title=plain(title))
+        for column in columns:
+            table.add_column(plain(column), overflow="fold", no_wrap=column != "description")
+        for row in rows:
+            table.add_row(*(plain(text_cell(json_ready(row[c]))) for c in columns))
+        out.print(table)
+
+
+def text_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    return str(value)
+
+
+MIN_CELL = 12
+
+
+def clipped(text: str, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` terminal cells with an ellipsis."""
+    one = flat(text)
+    if cell_len(one) <= limit:
+        return one
+    cut = Text(one)
+    cut.truncate(limit, overflow="ellipsis")
+    return cut.plain
+
+
+def fitting(
+    columns: Sequence[str], widths: dict[str, int], room: int, long: int, first: Sequence[str]
+) -> list[str]:
+    """The columns that fit ``room`` terminal cells: ``first`` (the natural key: its first
+    column, and the others unless long text), then the others in order, columns as wide as
+    ``long`` (long text) after all the rest. Each costs its width + 3 (padding and a rule),
+    the table 1 more."""
+    lead = [c for c in first if c in columns and (widths[c] < long or c == first[0])]
+    short = [c for c in columns if widths[c] < long and c not in lead]
+    chosen: set[str] = set()
+    used = 1
+    for column in [*lead, *short, *(c for c in columns if c not in short and c not in lead)]:
+        if used + widths[column] + 3 <= room:
+            chosen.add(column)
+            used += widths[column] + 3
+    return [c for c in columns if c in chosen]
+
+
+def print_fitted(
+    title: str, rows: list[dict[str, Any]], columns: list[str], strict: bool, first: Sequence[str]
+) -> None:
+    """A table that fits the console: long cells cut with an ellipsis, and the columns that
+    fit (``strict``: all of them, else one block of ``column value`` lines per row)."""
+    room = out.width
+    limit = max(MIN_CELL, room // 3)
+    cells = [{c: clipped(text_cell(json_ready(row[c])), limit) for c in columns} for row in rows]
+    widths = {c: max([cell_len(c), *(cell_len(row[c]) for row in cells)]) for c in columns}
+    shown = fitting(columns, widths, room, limit, first)
+    out.print(plain(title), style="bold", soft_wrap=True)
+    if (strict and shown != columns) or not shown:
+        print_blocks(rows, columns)
+        return
+    left = [c for c in columns if c not in shown]
+    table = Table(box=box.SQUARE, show_edge=True)
+    for column in shown:
+        table.add_column(plain(column), no_wrap=True, overflow="ellipsis")
+    for row in cells:
+        table.add_row(*(plain(row[c]) for c in shown))
+    out.print(table)
+    if left:
+        err.print(
+            plain(
+                f"not shown at {room} columns: {', '.join(left)} (choose with --columns; "
+                "--csv or --json print them all)"
+            ),
+            style="dim",
+            soft_wrap=True,
+        )
+
+
+def print_blocks(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """One block per row, one ``column  value`` line per column; a long value wraps beneath
+    itself, indented."""
+    indent = max(cell_len(c) for c in columns) + 1
+    room = max(MIN_CELL, out.width - indent)
+    for number, row in enumerate(rows, 1):
+        out.print(Text(f"── row {number} ──", style="dim"))
+        for column in columns:
+            lines = plain(text_cell(json_ready(row[column]))).wrap(out, room)
+            for index, line in enumerate(lines or [Text("")]):
+                label = column.ljust(indent) if index == 0 else " " * indent
+                shown = Text.assemble((label, "bold"), line)
+                shown.rstrip()
+                out.print(shown, soft_wrap=True)
+
+
+@app.command()
+@one_line_errors
+def versions(
+    ctx: typer.Context,
+    dataset: Annotated[str, typer.Argument(help="Dataset name.")],
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Every version of a dataset: time, run id, sources, sections, rows."""
+    from cninet.browse import versions as list_versions
+
+    settings: Context = ctx.obj
+    fmt = output_format(fmt, as_json, as_csv)
+    found = known(lambda: list_versions(settings.curated, dataset))
     if not found:
         raise fail(f"{dataset} has never been published under {settings.curated}")
+    if fmt != "table":
+        rows = [
+            {
+                "version": info.version,
+                "time": info.time,
+                "operation": info.operation,
+                "run_id": info.run_id,
+                "sources": list(info.sources),
+                "sections": list(info.sections),
+                "rows": info.rows,
+            }
+            for info in found
+        ]
+        emit(dataset, rows, list(rows[0]), fmt)
+        return
     table = Table(title=dataset)
     for column in ("version", "time (UTC)", "run id", "sources", "sections", "rows"):
         table.add_column(column)
@@ -604,33 +972,89 @@ def diff(
     dataset: Annotated[str, typer.Argument(help="Dataset name.")],
     from_version: Annotated[int, typer.Option("--from", help="Older version.")],
     to_version: Annotated[int | None, typer.Option("--to", help="Newer (default latest).")] = None,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
-    """Rows added and removed, and cells changed, between two versions (by natural key)."""
-    from cninet.versions import diff as compute
+    """Rows added and removed, and cells changed, between two versions (by natural key).
+    Cells are compared, and printed, as text."""
+    from cninet.browse import published
 
     settings: Context = ctx.obj
-    check_dataset(dataset)
-    change = or_fail(lambda: compute(settings.curated, dataset, from_version, to_version))
-    out.print(
-        plain(
-            f"{dataset}: {len(change.added)} rows added, {len(change.removed)} removed, "
-            f"{len(change.changed)} cells changed (rows found from {change.via})"
-        )
+    fmt = output_format(fmt, as_json, as_csv)
+    for number in (from_version, to_version):  # before pandas loads
+        known(functools.partial(published, settings.curated, dataset, number))
+    from cninet.versions import diff as compute
+
+    change = compute(settings.curated, dataset, from_version, to_version)
+    after = change_version(settings.curated, dataset, to_version)
+    summary = (
+        f"{dataset}: {len(change.added)} rows added, {len(change.removed)} removed, "
+        f"{len(change.changed)} cells changed (rows found from {change.via})"
     )
+    note = ""
     if change.repeated:
         shown = "; ".join(change.repeated[:3]) + ("; …" if len(change.repeated) > 3 else "")
-        out.print(
-            plain(
-                f"note: {len(change.repeated)} key(s) of ({', '.join(change.key)}) repeat among "
-                f"the changed rows ({shown}): those rows are listed as added/removed, not "
-                "compared cell by cell"
-            )
+        note = (
+            f"note: {len(change.repeated)} key(s) of ({', '.join(change.key)}) repeat among "
+            f"the changed rows ({shown}): those rows are listed as added/removed, not "
+            "compared cell by cell"
         )
+    if fmt != "table":
+        print_diff(dataset, from_version, after, change, fmt)
+        for line in (summary, note):
+            if line:
+                err.print(plain(line), style="dim", soft_wrap=True)
+        return
+    out.print(plain(summary))
+    if note:
+        out.print(plain(note))
+    key = list(change.key)
     for title, frame in (("added", change.added), ("removed", change.removed)):
         if not frame.empty:
-            out.print(rich_table(f"{title} rows", frame[list(change.key)]))
+            emit(f"{title} rows", records(frame[key]), key, fmt)
     if not change.changed.empty:
-        out.print(rich_table("changed cells", change.changed))
+        emit("changed cells", records(change.changed), list(change.changed.columns), fmt)
+
+
+def records(frame: Any) -> list[dict[str, Any]]:
+    """A DataFrame's rows as dicts (diff's frames hold text cells)."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def change_version(curated: Path, dataset: str, version: int | None) -> int:
+    from cninet.browse import published
+
+    return version if version is not None else published(curated, dataset).version()
+
+
+def print_diff(dataset: str, before: int, after: int, change: Any, fmt: str) -> None:
+    """json: one object (the key, the rows added and removed whole, the cells changed); csv:
+    one line per added or removed row (its key) and per changed cell."""
+    key = list(change.key)
+    added, removed = records(change.added), records(change.removed)
+    changed = records(change.changed)
+    if fmt == "json":
+        print_json(
+            {
+                "dataset": dataset,
+                "from": before,
+                "to": after,
+                "key": key,
+                "via": change.via,
+                "added": added,
+                "removed": removed,
+                "changed": changed,
+                "repeated": list(change.repeated),
+            }
+        )
+        return
+    columns = ["change", *key, "column", "before", "after"]
+    blank = {"column": "", "before": "", "after": ""}
+    rows = [{"change": "added", **row, **blank} for row in added]
+    rows += [{"change": "removed", **row, **blank} for row in removed]
+    rows += [{"change": "changed", **row} for row in changed]
+    print_csv(rows, columns)
 
 
 @app.command()
@@ -640,173 +1064,39 @@ def show(
     dataset: Annotated[str, typer.Argument(help="Dataset name.")],
     version: Annotated[int | None, typer.Option(help="Delta version (default latest).")] = None,
     edition: Annotated[int | None, typer.Option(help="Only this edition.")] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="These columns, in this order: a,b,c (any column).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="The first N rows only.")] = None,
     all_columns: Annotated[bool, typer.Option(help="Show provenance columns too.")] = False,
     all_formats: Annotated[
         bool, typer.Option(help="Rows of every format (an edition's PDF and text both).")
     ] = False,
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
-    """Print a dataset (value columns; --all-columns for provenance too). Each printed fact
-    once: where an edition came as PDF and as text, the PDF's row (--all-formats: both)."""
-    from cninet.store import read
-    from schemas.provenance import Provenance
+    """Print a dataset: its value columns with edition, period, format and flags
+    (--all-columns: provenance too; --columns: your choice). Each printed fact once: where an
+    edition came as PDF and as text, the PDF's row (--all-formats: both). The table fits the
+    terminal: long cells end in an ellipsis, columns that do not fit are named on stderr."""
+    from cninet.browse import NATURAL_KEYS, chosen_columns, dataset_rows, default_columns
 
     settings: Context = ctx.obj
-    check_dataset(dataset)
-    frame = or_fail(lambda: read(settings.curated, dataset, version, edition, all_formats))
-    if not all_columns:
-        shown = {"edition", "period_end", "quality_flags", "source_format"}
-        hidden = set(Provenance.to_schema().columns) - shown
-        frame = frame[[c for c in frame.columns if c not in hidden]]
-    out.print(rich_table(f"{dataset} ({len(frame)} rows)", frame))
-
-
-def or_fail(read_it: Callable[[], T]) -> T:
-    """A read of the curated tables, or a one-line error for a missing table or version."""
-    try:
-        return read_it()
-    except (ValueError, FileNotFoundError) as exc:
-        raise fail(str(exc)) from None
-
-
-def check_dataset(dataset: str) -> None:
-    from schemas import DATASETS
-
-    if dataset not in DATASETS:
-        raise fail(f"unknown dataset {dataset!r} (known: {', '.join(DATASETS)})", 2)
-
-
-def rich_table(title: str, frame: pd.DataFrame) -> Table:
-    from cninet.store import cell_text
-
-    table = Table(title=plain(title))
-    for column in frame.columns:
-        table.add_column(plain(column), overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(plain(cell_text(value)) for value in row))
-    return table
-
-
-@app.command()
-@one_line_errors
-def export(
-    ctx: typer.Context,
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
-    version: Annotated[
-        int | None, typer.Option("--version", help="Delta version to read (default latest).")
-    ] = None,
-    dataset: Annotated[
-        list[str] | None, typer.Option("--dataset", help="Only these datasets (repeatable).")
-    ] = None,
-) -> None:
-    """Write the package <out>/<format>/: one <dataset>.<format> file per curated dataset (all
-    columns) and a datapackage.json describing them (Frictionless Data Package). CSV text
-    cells that a spreadsheet would run as a formula are neutralised; Parquet keeps the raw
-    text. --version N exports each dataset that has a version N and names the others. A
-    damaged table is named and skipped; the others are written (exit 1)."""
-    from cninet.export import ExportIncomplete
-    from cninet.export import export as write
-    from schemas import DATASETS
-
-    settings: Context = ctx.obj
-    names = list(dataset or published_names(settings.curated))
-    if not names:
-        raise fail(f"nothing published under {settings.curated}")
-    unknown = [name for name in names if name not in DATASETS]
-    if unknown:
-        raise fail(f"unknown dataset(s): {', '.join(unknown)} (known: {', '.join(DATASETS)})", 2)
-    failures: list[str] = []
-    left_out: list[str] = []
-    try:
-        exported = write(settings.curated, out_dir, names, fmt, version)
-        written, left_out = exported.written, exported.without_version
-    except ExportIncomplete as exc:
-        written, failures = exc.written, exc.failures
-    except (ValueError, FileNotFoundError, KeyError) as exc:
-        raise fail(str(exc).strip("'\"")) from None
-    for path in written:
-        out.print(plain(path))
-    for line in left_out:
-        err.print(plain(f"left out: {line}"), soft_wrap=True)
-    for line in failures:
-        say_error(line)
-    if failures:
-        raise typer.Exit(1)
-
-
-def published_names(curated: Path) -> list[str]:
-    """Datasets with a table under ``curated`` (a damaged table counts: export names it)."""
-    from cninet.store import open_table
-    from schemas import DATASETS
-
-    names = []
-    for name in DATASETS:
-        try:
-            if open_table(curated, name) is not None:
-                names.append(name)
-        except TableUnreadable:
-            names.append(name)
-    return names
-
-
-# --- quick read-only commands: no Prefect, no pandas, no schemas (cninet.catalog) ------------
-
-FORMATS = ("table", "csv", "json")
-
-
-def check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise fail(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})", 2)
-
-
-def json_ready(value: Any) -> Any:
-    """A cell for JSON or CSV: dates as ISO text, lists item by item."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    if isinstance(value, list | tuple):
-        return [json_ready(item) for item in value]
-    return value
-
-
-def emit(title: str, rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None:
-    """Rows as a rich table, CSV or JSON on stdout (CSV text cells spreadsheet-safe)."""
-    import csv
-    import io
-    import json
-
-    if fmt == "json":
-        records = [{c: json_ready(row[c]) for c in columns} for row in rows]
-        print(json.dumps(records, ensure_ascii=False, indent=1))
-        return
-    if fmt == "csv":
-        from cninet.export import spreadsheet_safe
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            cells = [spreadsheet_safe(json_ready(row[c])) for c in columns]
-            writer.writerow(
-                [json.dumps(c, ensure_ascii=False) if isinstance(c, list) else c for c in cells]
-            )
-        print(buffer.getvalue(), end="")
-        return
-    table = Table(title=plain(title))
-    for column in columns:
-        table.add_column(plain(column), overflow="fold", no_wrap=column != "description")
-    for row in rows:
-        table.add_row(*(plain(text_cell(json_ready(row[c]))) for c in columns))
-    out.print(table)
-
-
-def text_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    if isinstance(value, float) and value.is_integer():
-        return f"{value:.0f}"
-    return str(value)
+    fmt = output_format(fmt, as_json, as_csv)
+    if columns is not None and all_columns:
+        raise fail("--columns and --all-columns exclude each other", 2)
+    found = known(lambda: dataset_rows(settings.curated, dataset, version, edition, all_formats))
+    if columns is not None:
+        wanted = [c.strip() for c in columns.split(",") if c.strip()]
+        shown = known(lambda: chosen_columns(dataset, found.columns, wanted))
+    else:
+        shown = found.columns if all_columns else default_columns(dataset, found.columns)
+    rows = found.rows[:limit] if limit is not None else found.rows
+    title = f"{dataset} ({len(found.rows)} rows"
+    title += f", first {len(rows)} shown)" if len(rows) < len(found.rows) else ")"
+    strict = columns is not None or all_columns
+    emit(title, rows, shown, fmt, fit=not strict, strict=strict, first=NATURAL_KEYS[dataset])
 
 
 @app.command("series")
@@ -817,13 +1107,15 @@ def series_command(
     member: Annotated[
         str | None, typer.Option(help="Only this member (province, region, organisation…).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """One indicator over time: each period's chosen figure, its publication and status."""
     from cninet.catalog import SERIES_COLUMNS, UnknownName, members, series_rows
 
     settings: Context = ctx.obj
-    check_format(fmt)
+    fmt = output_format(fmt, as_json, as_csv)
     try:
         rows = series_rows(settings.curated, indicator, member)
     except UnknownName as exc:
@@ -859,13 +1151,15 @@ def change(row: dict[str, Any]) -> str:
 @one_line_errors
 def datasets_command(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: FormatOption = "table",
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
 ) -> None:
     """The published datasets: rows, latest version, editions, description."""
     from cninet.catalog import datasets
 
     settings: Context = ctx.obj
-    check_format(fmt)
+    fmt = output_format(fmt, as_json, as_csv)
     found = datasets(settings.curated)
     if not found:
         raise fail(f"nothing published under {settings.curated}")

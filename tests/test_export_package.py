@@ -124,4 +124,4 @@ def test_version_n_exports_the_datasets_that_have_it(template: Path, workdir: Pa
     assert errors_of(workdir / "v1" / "csv" / "datapackage.json") == []
     assert not (workdir / "v1" / "csv" / "news_articles.csv").exists()
     code, _, err = cli("export", "--out", "v7", "--version", "7")
-    assert code == 1 and "error: no dataset has version 7" in err
+    assert code == 2 and "error: no dataset has version 7" in err

@@ -15,7 +15,7 @@ from cninet import store
 from cninet.store import read
 from flows.cli import app
 from flows.pipeline import process_raw, process_source, process_sources
-from schemas import DATASETS
+from schemas.models import DATASETS
 from tests.conftest import CNNIC_DATASETS, CSRC_PDF, GOLDEN, RAW, REPORTS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -120,7 +120,7 @@ def test_cli_run_summary_and_export(raw: Path, workdir: Path) -> None:
     assert cernet["quality_flags"].tolist() == ['["erratum_equivalence"]']
 
     code, _, err = cli("--curated", "cur", "export", "--out", "old", "--version", "7")
-    assert code == 1 and "no dataset has version 7" in err
+    assert code == 2 and "no dataset has version 7" in err
 
 
 def test_unknown_pdf_named_explicitly_is_rejected_and_nothing_published(workdir: Path) -> None:

@@ -5,7 +5,6 @@ ends what the run had started (the ephemeral Prefect API server, reader children
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -46,22 +45,31 @@ def start_run(workdir: Path) -> subprocess.Popen[bytes]:
 
 
 def wait_for_reader(run: subprocess.Popen[bytes], seen: dict[int, float]) -> None:
-    """Until the run forks a reader child for the PDF (Prefect has started by then),
-    remembering every descendant met."""
+    """Until the run has forked a reader child for a PDF (its watchdog is the first fork of
+    the run itself, so two such forks met) while Prefect's API server runs, remembering every
+    descendant met. A child that ends while it is looked at is skipped, not the whole poll."""
     parent = psutil.Process(run.pid)
     own = parent.cmdline()
+    forks: set[int] = set()
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         assert run.poll() is None, run.communicate()
         try:
             children = parent.children(recursive=True)
-            for child in children:
-                seen.setdefault(child.pid, child.create_time())
-            # forks of the run itself: its watchdog (first) and then a reader child
-            if sum(child.cmdline() == own for child in children) >= 2:
-                return
         except psutil.Error:
-            pass
+            children = []
+        others = 0
+        for child in children:
+            try:
+                seen.setdefault(child.pid, child.create_time())
+                if child.cmdline() == own:
+                    forks.add(child.pid)
+                else:
+                    others += 1
+            except psutil.Error:
+                continue
+        if len(forks) >= 2 and others:
+            return
         time.sleep(0.05)
     raise AssertionError("the run never started reading")
 
@@ -114,7 +122,9 @@ def test_a_signal_stops_the_run_before_publishing(
 
 def test_a_killed_run_leaves_no_process_behind(template: Path, workdir: Path) -> None:
     copy_template(template, workdir)
-    shutil.copy(REPORT_PDF, workdir / "raw" / REPORT_PDF.name)
+    data = REPORT_PDF.read_bytes()  # distinct copies: reading outlasts the poll on a busy machine
+    for n in range(3):
+        (workdir / "raw" / f"copy-{n}-{REPORT_PDF.name}").write_bytes(data + b"%% copy %d\n" % n)
     run = start_run(workdir)
     seen: dict[int, float] = {}
     try:
