@@ -412,14 +412,50 @@ def read_source(
     for spec in specs:
         check_stop()
         results.append(steps.extract(loaded, edition, spec, lines))
+    deferred = steps.validate is defer_validation
     return SourceOutcome(
         loaded.path,
         "extracted",
         sha256=loaded.sha256,
         edition=edition,
         sections=tuple(spec.id for spec in specs),
-        validated=steps.validate(results, run_id),
+        validated={} if deferred else steps.validate(results, run_id),
+        unvalidated=tuple(results) if deferred else (),
     )
+
+
+def defer_validation(_results: Sequence[SectionResult], _run_id: str) -> dict[str, Validated]:
+    """As a ``Steps.validate``: the source keeps its section results unvalidated
+    (``unvalidated``) for ``validate_run``."""
+    return {}
+
+
+def validate_run(outcomes: Sequence[SourceOutcome], run_id: str) -> list[SourceOutcome]:
+    """The run's sources whose validation was deferred, validated together: each dataset's
+    schema once over every source's rows, then the cross checks and OCR checks (both within
+    each source), then each source's membership. The schemas' checks are per source (keys,
+    totals and growth by ``source_sha256``), so the result is each source's own; if any
+    section failed or the joint validation finds a structural failure, each source is
+    validated on its own instead, so one bad source never blocks another."""
+    waiting = [o for o in outcomes if o.unvalidated]
+    if not waiting:
+        return list(outcomes)
+    joint = None
+    if len(waiting) > 1:
+        joint = validate_jointly([r for o in waiting for r in o.unvalidated], run_id)
+    alone = not joint or any(v.structural for v in joint.values())
+    parts = {} if alone or joint is None else {d: _by_source(v) for d, v in joint.items()}
+    done: dict[int, SourceOutcome] = {}
+    for outcome in waiting:
+        if alone or joint is None:
+            validated = validate_source(outcome.unvalidated, run_id)
+        else:
+            validated = {
+                dataset: whole(parts[dataset].get(outcome.sha256, _empty(joint[dataset])))
+                for dataset in dict.fromkeys(r.dataset for r in outcome.unvalidated)
+            }
+        done[id(outcome)] = replace(outcome, validated=validated, unvalidated=())
+    return [done.get(id(o), o) for o in outcomes]
 
 
 def run_sources_batched(

@@ -19,7 +19,7 @@ import pyarrow.dataset as ds
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 from deltalake.exceptions import TableNotFoundError
 
-from cninet.store import sql_in
+from cninet.store import KEEP_LOGS, compact, sql_in
 
 REGISTRY = "_sources"
 SCHEMA = pa.schema(
@@ -123,13 +123,27 @@ def record(curated: Path, sources: Sequence[Processed], run_id: str) -> None:
     if table is None or not any(row["source_path"] in replaced for row in known):
         target = path if table is None else table
         write_deltalake(
-            target, data, mode="append", schema_mode="merge", commit_properties=metadata
+            target,
+            data,
+            mode="append",
+            schema_mode="merge",
+            commit_properties=metadata,
+            post_commithook_properties=KEEP_LOGS,
         )
+        if table is not None:
+            compact(table)  # one small file per run: merged every few runs
         return
     everything = [with_status(row) for row in table.to_pyarrow_table().to_pylist()]
     kept = [row for row in everything if row["source_path"] not in replaced]
     rows = pa.concat_tables([pa.Table.from_pylist(kept, schema=SCHEMA), data])
-    write_deltalake(path, rows, mode="overwrite", schema_mode="merge", commit_properties=metadata)
+    write_deltalake(
+        path,
+        rows,
+        mode="overwrite",
+        schema_mode="merge",
+        commit_properties=metadata,
+        post_commithook_properties=KEEP_LOGS,
+    )
 
 
 def rows_of(table: DeltaTable, shas: Sequence[str], paths: Sequence[str]) -> list[dict[str, Any]]:

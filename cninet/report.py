@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from cninet.settings import REPORTS_DIR, code_version
-from cninet.store import TableUnreadable, open_table, to_pandas
+from cninet.store import TableUnreadable, open_table, pruned, to_pandas
 from extractors.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 
 HEADLINE_RESOURCE = "data/headline.csv"
 HISTORY = 8  # periods drawn in a headline chart
+# how far back the headline looks for the previous period and the chart's points
+WINDOW_YEARS = 10
 REPORT_KINDS = ("report_text", "report_table")
 
 
@@ -124,9 +128,10 @@ def one_per_period(rows: pd.DataFrame) -> pd.DataFrame:
     return ranked.drop_duplicates(["indicator_id", "period_end"]).reset_index(drop=True)
 
 
-def headline_values(curated: Path, ids: Sequence[str]) -> pd.DataFrame:
+def headline_values(curated: Path, ids: Sequence[str], upto: date | None = None) -> pd.DataFrame:
     """indicator_id, period_end, value_base of the headline ids (only these ids' columns and
-    rows are read from ``indicators``)."""
+    rows are read from ``indicators``; with ``upto``, only the files whose periods may fall
+    in the ``WINDOW_YEARS`` before it: the cost does not grow with the editions stored)."""
     columns = ["indicator_id", "period_end", "value_base", "source_kind", "edition"]
     try:
         table = open_table(curated, "indicators")
@@ -134,9 +139,14 @@ def headline_values(curated: Path, ids: Sequence[str]) -> pd.DataFrame:
             return pd.DataFrame(columns=columns)
         names = set(table.schema().to_arrow().names)
         wanted = [c for c in [*columns, "source_format"] if c in names]
-        frame = to_pandas(
-            table.to_pyarrow_table(columns=wanted, filters=[("indicator_id", "in", list(ids))])
-        )
+        rows = ds.field("indicator_id").isin(list(ids))
+        where = "TRUE"
+        if upto is not None:
+            since = upto.replace(year=upto.year - WINDOW_YEARS, day=1)
+            where = f"period_end >= '{since.isoformat()}' AND period_end <= '{upto.isoformat()}'"
+            rows = rows & (ds.field("period_end") >= pa.scalar(since, pa.date32()))
+            rows = rows & (ds.field("period_end") <= pa.scalar(upto, pa.date32()))
+        frame = to_pandas(pruned("indicators", table, where, rows, wanted))
     except (TableUnreadable, OSError):
         return pd.DataFrame(columns=columns)
     if "source_format" not in frame.columns:
@@ -152,7 +162,7 @@ def headline(curated: Path, periods: Sequence[date]) -> list[HeadlineRow]:
         return []
     current = max(periods)
     ids = headline_ids()
-    values = headline_values(curated, ids)
+    values = headline_values(curated, ids, current)
     vocabulary = load_vocabulary().set_index("indicator_id")
     out = []
     for indicator_id in ids:

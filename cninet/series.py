@@ -31,16 +31,21 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
+from cninet.faults import write_cause
 from cninet.settings import code_version
 from cninet.store import (
     Published,
-    arrow_of,
-    cell_text,
+    TableUnreadable,
     format_disagreements,
+    of_periods,
     open_table,
+    pruned,
     publication_of,
     publish_derived,
     publish_derived_periods,
@@ -52,7 +57,8 @@ from cninet.store import (
 from cninet.versions import run_changes, touched_periods
 from extractors.figures.facts import resolution
 from extractors.vocabulary import load_vocabulary
-from schemas import DATASETS, DERIVED
+from schemas import DERIVED
+from schemas.models import DATASETS
 
 SPEC_RESOURCE = "data/series.yaml"
 DRIFT_RESOURCE = "data/drift.csv"
@@ -387,36 +393,66 @@ def choose(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     }
 
 
-def months_between(earlier: pd.Timestamp, later: pd.Timestamp) -> float:
-    return (later.year - earlier.year) * 12 + (later.month - earlier.month) + 0.0
+def series_changes(frame: pd.DataFrame, limits: Mapping[str, float]) -> pd.DataFrame:
+    """Per row of ``frame`` (sorted by indicator, member and period), against the series'
+    previous period: ``previous_value``, ``previous_edition``, ``change_pct`` (null where
+    there is no previous period, or its value is 0) and ``drift`` (the move is beyond the
+    indicator's limit, compounded over the gap), in columns at once."""
+    indicator, member = frame["indicator_id"].astype(str), frame["member"].astype(str)
+    period = pd.to_datetime(frame["period_end"])
+    after = frame["value_base"].astype(float)
+    before = after.shift()
+    same = indicator.eq(indicator.shift()) & member.eq(member.shift())
+    has = same & before.ne(0)
+    edition = pd.to_numeric(frame["edition"], errors="coerce").astype("Int64").shift()
+    months = (period.dt.year - period.dt.year.shift()) * 12 + (
+        period.dt.month - period.dt.month.shift()
+    )
+    limit = indicator.map(dict(limits)).astype(float)
+    bound = (1 + limit / 100) ** (months.clip(lower=1.0) / 6)
+    ratio = after / before
+    beyond = (ratio > bound) | (ratio < 1 / bound)
+    drift = has & limit.notna() & (before > 0) & (after >= 0) & beyond
+    return pd.DataFrame(
+        {
+            "previous_value": before.where(has),
+            "previous_edition": edition.where(has, pd.NA),
+            "change_pct": ((after - before) / before.abs() * 100).where(has),
+            "drift": drift.fillna(False).astype(bool),
+        },
+        index=frame.index,
+    )
 
 
-def add_changes(rows: list[dict[str, Any]], limits: Mapping[str, float]) -> None:
-    """Per indicator × member in period order: the previous value, the change, drift."""
-    for _, members in groupby(rows, key=lambda r: (r["indicator_id"], r["member"])):
-        previous: dict[str, Any] | None = None
-        for row in members:
-            row["previous_value"] = row["change_pct"] = row["previous_edition"] = None
-            if previous is not None and previous["value_base"]:
-                before, after = float(previous["value_base"]), float(row["value_base"])
-                row["previous_value"] = before
-                row["previous_edition"] = previous["edition"]
-                row["change_pct"] = (after - before) / abs(before) * 100
-                limit = limits.get(str(row["indicator_id"]))
-                months = max(months_between(previous["period_end"], row["period_end"]), 1.0)
-                if limit is not None and before > 0 and after >= 0:
-                    bound = (1 + limit / 100) ** (months / 6)
-                    ratio = after / before
-                    if ratio > bound or ratio < 1 / bound:
-                        row["quality_flags"] = [*row["quality_flags"], "drift"]
-            previous = row
+def with_drift(flags: Sequence[Any], drift: Sequence[bool]) -> list[list[str]]:
+    """Each row's flags without any earlier drift, and with ``drift`` where it drifts now."""
+    return [
+        [*(str(f) for f in list(one) if f != "drift"), *(["drift"] if moved else [])]
+        for one, moved in zip(flags, drift, strict=True)
+    ]
+
+
+def add_changes(frame: pd.DataFrame, limits: Mapping[str, float]) -> pd.DataFrame:
+    """``frame`` (sorted by indicator, member and period) with its changes and drift."""
+    changes = series_changes(frame, limits)
+    return frame.assign(
+        previous_value=changes["previous_value"],
+        previous_edition=changes["previous_edition"],
+        change_pct=changes["change_pct"],
+        quality_flags=pd.Series(
+            with_drift(list(frame["quality_flags"]), list(changes["drift"])),
+            index=frame.index,
+            dtype=object,
+        ),
+    )
 
 
 SERIES_COLUMNS = list(DATASETS["series"].to_schema().columns)
 
 
-def build_series(frames: Mapping[str, pd.DataFrame], run_id: str) -> tuple[pd.DataFrame, list[str]]:
-    """The series rows from the published datasets, and notes (labels with no series id)."""
+def chosen_rows(frames: Mapping[str, pd.DataFrame], run_id: str) -> tuple[pd.DataFrame, list[str]]:
+    """The series rows from the published datasets without their changes (sorted by
+    indicator, member and period), and notes (labels with no series id)."""
     obs, notes = observations(frames)
     if obs.empty:
         return pd.DataFrame(columns=SERIES_COLUMNS), notes
@@ -427,9 +463,18 @@ def build_series(frames: Mapping[str, pd.DataFrame], run_id: str) -> tuple[pd.Da
             records, key=lambda r: (r["indicator_id"], r["member"], r["_period"])
         )
     ]
-    add_changes(rows, drift_limits())
     frame = pd.DataFrame(rows).assign(run_id=run_id)
+    for column in ("previous_value", "previous_edition", "change_pct"):
+        frame[column] = None
     return frame[SERIES_COLUMNS], notes
+
+
+def build_series(frames: Mapping[str, pd.DataFrame], run_id: str) -> tuple[pd.DataFrame, list[str]]:
+    """The series rows from the published datasets, and notes (labels with no series id)."""
+    frame, notes = chosen_rows(frames, run_id)
+    if frame.empty:
+        return frame, notes
+    return add_changes(frame, drift_limits())[SERIES_COLUMNS], notes
 
 
 def vocabulary_frame(run_id: str) -> pd.DataFrame:
@@ -502,9 +547,6 @@ def published_frames(curated: Path) -> dict[str, pd.DataFrame]:
     return frames
 
 
-CHANGE_FIELDS = ("previous_value", "change_pct", "previous_edition", "quality_flags")
-
-
 def series_datasets() -> list[str]:
     """The per-source datasets ``series`` is built from: named indicators, table figures."""
     return list(dict.fromkeys(["indicators", *(figure.dataset for figure in table_figures())]))
@@ -520,50 +562,113 @@ def frames_of(curated: Path, read: Any) -> dict[str, pd.DataFrame]:
     return frames
 
 
-def without_drift(flags: Any) -> list[str]:
-    return [str(flag) for flag in list(flags) if flag != "drift"]
+# The columns of the stored series read in full on every run (the change of each series
+# against its previous period, and the edition checks' lines, follow from them); the other
+# columns are read only for the periods a run rewrites.
+NARROW_COLUMNS = [
+    "indicator_id", "member", "period_end", "value_base", "edition", "publication",
+    "revised_from_value", "revised_from_edition", "previous_value", "previous_edition",
+    "change_pct",
+]  # fmt: skip
 
 
-def merged_series(
-    existing: pd.DataFrame, fresh: pd.DataFrame, periods: set[str], run_id: str
-) -> tuple[pd.DataFrame, set[str]]:
-    """The whole series after a run: ``existing`` outside ``periods`` and ``fresh`` (built
-    from every publication's rows of ``periods``) inside them, with each series' changes and
-    drift computed again in period order. Returns it and the periods whose rows differ from
-    ``existing`` (``periods`` and those whose previous period changed)."""
-    old = existing.assign(_period=pd.to_datetime(existing["period_end"]))
-    kept = old[~old["_period"].dt.strftime("%Y-%m-%d").isin(periods)]
-    before = {
-        (r["indicator_id"], r["member"], r["_period"]): tuple(
-            cell_text(r[c]) for c in CHANGE_FIELDS
+def flag_marks(flags: pa.ChunkedArray, name: str) -> np.ndarray:
+    """Per row of a list<string> column, whether it holds ``name`` (Arrow, no Python loop)."""
+    lists = flags.combine_chunks()
+    found = np.zeros(len(lists), dtype=bool)
+    if len(lists):
+        values = pc.list_flatten(lists)
+        parents = pc.list_parent_indices(lists)
+        found[parents.filter(pc.equal(values, name)).to_numpy(zero_copy_only=False)] = True
+    return found
+
+
+def stored_outside(table: Any, periods: set[str]) -> pd.DataFrame:
+    """The stored series outside ``periods``: the narrow columns, and whether each row is
+    flagged revised or drift."""
+    _, rows = of_periods(periods)
+    try:
+        data = table.to_pyarrow_dataset().to_table(
+            columns=[*NARROW_COLUMNS, "quality_flags"], filter=~rows
         )
-        for r in records_of(kept)
-    }
-    lists = ("publications", "quality_flags")
-    rows = [
-        {
-            **{c: none_if_na(v) for c, v in r.items() if c not in lists},
-            "period_end": r["_period"],
-            "publications": [str(p) for p in list(r["publications"])],
-            "quality_flags": without_drift(r["quality_flags"]),
-        }
-        for r in records_of(kept.drop(columns=["period_end"]))
-    ]
-    for r in records_of(fresh):
-        flags = without_drift(r["quality_flags"])
-        rows.append({**r, "period_end": pd.Timestamp(r["period_end"]), "quality_flags": flags})
-    rows.sort(key=lambda r: (str(r["indicator_id"]), str(r["member"]), r["period_end"]))
-    add_changes(rows, drift_limits())
-    touched = set(periods)
-    for row in rows:
-        key = (row["indicator_id"], row["member"], row["period_end"])
-        if key in before and before[key] != tuple(cell_text(row[c]) for c in CHANGE_FIELDS):
-            touched.add(row["period_end"].date().isoformat())
-            row["run_id"] = run_id
-    frame = (
-        pd.DataFrame(rows, columns=SERIES_COLUMNS) if rows else pd.DataFrame(columns=SERIES_COLUMNS)
+    except Exception as exc:
+        raise TableUnreadable("series", write_cause(exc)) from None
+    flags = data.column("quality_flags")
+    frame = to_pandas(data.drop_columns(["quality_flags"]))
+    return frame.assign(
+        _revised=flag_marks(flags, "revised"), _drift=flag_marks(flags, "drift"), _fresh=False
     )
-    return frame, touched
+
+
+def same_values(old: pd.Series, new: pd.Series) -> pd.Series:
+    """Cell by cell, the same number (both null counts as the same)."""
+    left, right = old.astype("Float64"), new.astype("Float64")
+    return (left.isna() & right.isna()) | (left == right).fillna(False)
+
+
+def updated_series(
+    table: Any, fresh: pd.DataFrame, periods: set[str], run_id: str
+) -> tuple[pd.DataFrame, set[str], pd.DataFrame]:
+    """After a run: the series rows to write (``fresh``, built from every publication's rows
+    of ``periods``, and the stored rows of every period whose change against its previous
+    period moved), the periods they cover, and the whole series' narrow columns as they are
+    now (for the edition checks). Only the narrow columns of the stored series are read
+    whole; each series' changes and drift are computed again in columns."""
+    kept = stored_outside(table, periods)
+    new = fresh.assign(
+        _revised=[("revised" in list(f)) for f in fresh["quality_flags"]],
+        _drift=False,
+        _fresh=True,
+    )
+    both = pd.concat([kept, new[kept.columns]], ignore_index=True)
+    both["period_end"] = pd.to_datetime(both["period_end"])
+    both["_key"] = both["indicator_id"].astype(str) + "\x1f" + both["member"].astype(str)
+    both = both.sort_values(["_key", "period_end"], kind="stable").reset_index(drop=True)
+    changes = series_changes(both, drift_limits())
+    moved = ~both["_fresh"] & ~(
+        same_values(both["previous_value"], changes["previous_value"])
+        & same_values(both["change_pct"], changes["change_pct"])
+        & same_values(both["previous_edition"], changes["previous_edition"])
+        & (both["_drift"] == changes["drift"])
+    )
+    for column in ("previous_value", "previous_edition", "change_pct"):
+        both[column] = changes[column]
+    both["_drift"] = changes["drift"]
+    extra = set(both.loc[moved, "period_end"].dt.strftime("%Y-%m-%d")) - periods
+    keys = ["indicator_id", "member", "period_end"]
+    now = both[[*keys, "previous_value", "previous_edition", "change_pct", "_drift"]]
+    moved_keys = both.loc[moved, keys].assign(_moved=True)
+    parts = []
+    if not fresh.empty:
+        ours = fresh.assign(period_end=pd.to_datetime(fresh["period_end"]))
+        parts.append(ours.drop(columns=["previous_value", "previous_edition", "change_pct"]))
+    if extra:
+        where, rows = of_periods(extra)
+        theirs = to_pandas(pruned("series", table, where, rows))
+        theirs["period_end"] = pd.to_datetime(theirs["period_end"])
+        theirs = theirs.merge(moved_keys, on=keys, how="left")
+        theirs["run_id"] = theirs["run_id"].where(theirs["_moved"].isna(), run_id)
+        parts.append(theirs.drop(columns=["previous_value", "previous_edition", "change_pct"]))
+    if not parts:
+        return pd.DataFrame(columns=SERIES_COLUMNS), set(periods), both
+    written = pd.concat(parts, ignore_index=True).merge(now, on=keys, how="left")
+    written["quality_flags"] = with_drift(list(written["quality_flags"]), list(written["_drift"]))
+    written = written.sort_values(keys, kind="stable").reset_index(drop=True)
+    return written[SERIES_COLUMNS], periods | extra, both
+
+
+def flagged_now(both: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the whole series (narrow columns) flagged revised or drift, with their
+    flags as lists, in series order (for ``check_lines``)."""
+    flagged = both[both["_revised"] | both["_drift"]]
+    flags = [
+        [name for name, on in (("revised", revised), ("drift", drift)) if on]
+        for revised, drift in zip(flagged["_revised"], flagged["_drift"], strict=True)
+    ]
+    ordered = flagged.assign(quality_flags=pd.Series(flags, index=flagged.index, dtype=object))
+    return ordered.sort_values(
+        ["indicator_id", "member", "period_end"], key=lambda c: c.astype(str), kind="stable"
+    )
 
 
 def publish_series(
@@ -600,20 +705,19 @@ def publish_series(
         assert table is not None
         periods = touched_periods(changes)
         frames = frames_of(curated, lambda c, d: rows_of_periods(c, d, periods))
-        fresh, notes = build_series(frames, run_id)
-        existing = to_pandas(arrow_of("series", table))
-        merged, touched = merged_series(existing, fresh, periods, run_id)
-        series = DATASETS["series"].validate(merged, lazy=True)
-        written = series[pd.to_datetime(series["period_end"]).dt.strftime("%Y-%m-%d").isin(touched)]
+        fresh, notes = chosen_rows(frames, run_id)
+        written, touched, now = updated_series(table, fresh, periods, run_id)
+        checked = DATASETS["series"].validate(written, lazy=True)
         result = publish_derived_periods(
-            curated, "series", written, touched, {**metadata, "dataset": "series"}
+            curated, "series", checked, touched, {**metadata, "dataset": "series"}
         )
+        flagged = flagged_now(now)
         if chosen:
             ours = frames_of(curated, lambda c, d: rows_of_editions(c, d, chosen))
             notes = observations(ours)[1]
         else:
             ours = {}
-        lines = check_lines(series, chosen) + format_lines(ours, chosen) + notes
+        lines = check_lines(flagged, chosen) + format_lines(ours, chosen) + notes
     vocabulary = publish_derived(
         curated, "vocabulary", vocabulary_frame(run_id), {**metadata, "dataset": "vocabulary"}
     )

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cninet.guard import LimitExceeded, Limits, bounded, source_refusal
 from extractors.document import Document, DocumentError, load_document
@@ -35,6 +35,9 @@ class SourceOutcome:
     edition: Edition | None = None
     sections: tuple[str, ...] = ()
     validated: Mapping[str, Validated] = field(default_factory=dict)
+    # the section results of an extracted source whose validation waits for the run's other
+    # sources (cninet.process.validate_run validates each dataset once for all of them)
+    unvalidated: tuple[Any, ...] = ()
 
     @property
     def structural(self) -> tuple[str, ...]:

@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
-from deltalake import CommitProperties, DeltaTable, write_deltalake
-from deltalake.exceptions import TableNotFoundError
+from deltalake import CommitProperties, DeltaTable, PostCommitHookProperties, write_deltalake
+from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from cninet.catalog import first_paragraph
 from cninet.faults import TableUnreadable, write_cause
-from schemas import DATASETS, DERIVED, NATURAL_KEYS
+from schemas import DERIVED, FORMAT_PREFERENCE, NATURAL_KEYS
+from schemas.models import DATASETS
 from schemas.provenance import LIST_COLUMNS, Provenance
 
 # Columns that change on every run and so are ignored when deciding whether content changed.
@@ -31,6 +32,15 @@ DATE_COLUMNS = frozenset({"period_end", "published"})
 # commits keeps opening a table from replaying a log that grows with every run.
 CDF_PROPERTY = "delta.enableChangeDataFeed"
 TABLE_CONFIGURATION = {CDF_PROPERTY: "true", "delta.checkpointInterval": "10"}
+# Every past version stays readable ("time travel"): no commit ever deletes the log entries
+# Delta would otherwise expire after 30 days, and nothing is vacuumed (the data files of old
+# versions stay on disk). Small files are merged instead: once one partition of a table (one
+# edition, or the whole of an unpartitioned table: series, reconciliation, the registry)
+# holds COMPACT_AT files, they are rewritten as one in a commit of its own that changes no
+# row (Delta's OPTIMIZE: older versions keep reading the files they named, the change data
+# feed holds nothing for it). Reads then open a bounded number of files whatever the runs.
+KEEP_LOGS = PostCommitHookProperties(cleanup_expired_logs=False)
+COMPACT_AT = 8
 
 
 @dataclass(frozen=True)
@@ -143,7 +153,10 @@ def cell_text(value: Any) -> str:
 def comparable(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """Rows reduced to content (no run id) as text, sorted by natural key."""
     keep = [c for c in column_order(dataset) if c not in VOLATILE_COLUMNS]
-    out = pd.DataFrame({c: [cell_text(v) for v in frame[c]] for c in keep})
+    # a column the stored rows lack (a table from before it existed) compares as empty
+    out = pd.DataFrame(
+        {c: [cell_text(v) for v in frame[c]] if c in frame else [""] * len(frame) for c in keep}
+    )
     return out.sort_values(list(out.columns)).reset_index(drop=True)
 
 
@@ -270,11 +283,19 @@ def publish(
             configuration=TABLE_CONFIGURATION,
             description=description(dataset),
             commit_properties=properties,
+            post_commithook_properties=KEEP_LOGS,
         )
     elif not replaces:
         # nothing of these sources and sections is stored: an append (no file is scanned or
         # rewritten), the same result as the predicate overwrite that would match no row
-        write_deltalake(table, data, mode="append", commit_properties=properties)
+        write_deltalake(
+            table,
+            data,
+            mode="append",
+            schema_mode="merge",
+            commit_properties=properties,
+            post_commithook_properties=KEEP_LOGS,
+        )
     else:
         write_deltalake(
             table,
@@ -284,11 +305,44 @@ def publish(
             # their files are scanned and rewritten
             predicate=f"{sql_partitions(editions)} AND "
             + scope_predicate(sources, sections, paths),
+            schema_mode="merge",
             commit_properties=properties,
+            post_commithook_properties=KEEP_LOGS,
         )
     # the table object written through follows its own commit: no second open of the log
-    version = DeltaTable(path).version() if table is None else table.version()
+    written = DeltaTable(path) if table is None else table
+    version = written.version()
+    compact(written)
     return Published(dataset, version, len(frame), changed=True, appended=not replaces)
+
+
+def most_files_per_partition(table: DeltaTable) -> int:
+    """The largest number of data files one partition of the table's current version holds
+    (from the log: no data file is read)."""
+    actions = pa.table(table.get_add_actions(flatten=True))
+    if actions.num_rows == 0:
+        return 0
+    parts = [c for c in actions.column_names if c.startswith("partition.")]
+    if not parts:
+        return actions.num_rows
+    counts = actions.group_by(parts).aggregate([([], "count_all")])
+    return int(max(counts.column("count_all").to_pylist()))
+
+
+def compact(table: DeltaTable) -> bool:
+    """Merge the table's small files where one partition holds ``COMPACT_AT`` or more, in a
+    commit that changes no row (every earlier version stays readable). Returns whether it
+    compacted; one that loses to a concurrent writer leaves the table as it was."""
+    try:
+        if most_files_per_partition(table) < COMPACT_AT:
+            return False
+        table.optimize.compact(
+            commit_properties=CommitProperties(custom_metadata={"cninet": "compaction"}),
+            post_commithook_properties=KEEP_LOGS,
+        )
+    except CommitFailedError:
+        return False  # another writer came first: the next run compacts
+    return True
 
 
 def iso_dates(values: Iterable[Any]) -> list[str]:
@@ -359,8 +413,11 @@ def publish_derived_periods(
         mode="overwrite",
         predicate=where,
         commit_properties=CommitProperties(custom_metadata=dict(metadata)),
+        post_commithook_properties=KEEP_LOGS,
     )
-    return Published(dataset, table.version(), row_count(table), True)
+    version, rows = table.version(), row_count(table)
+    compact(table)
+    return Published(dataset, version, rows, True)
 
 
 def row_key(dataset: str) -> list[str]:
@@ -387,18 +444,11 @@ def publish_derived(
         configuration=TABLE_CONFIGURATION if table is None else None,
         description=description(dataset) if table is None else None,
         commit_properties=CommitProperties(custom_metadata=dict(metadata)),
+        post_commithook_properties=KEEP_LOGS,
     )
     return Published(
         dataset, DeltaTable(str(table_path(curated, dataset))).version(), len(frame), True
     )
-
-
-# One publication, one fact: a report edition read from its PDF and from its text dump is ONE
-# publication. The Delta tables keep both formats' rows (provenance: page and line); readers
-# get each printed fact once, from the first format of this list that printed it. The PDF
-# wins: it is the document as printed (its page locates the figure on paper), the text dump
-# is a derived copy that carries conversion slips.
-FORMAT_PREFERENCE = ("pdf", "txt")
 
 
 def publication_of(frame: pd.DataFrame) -> pd.Series:

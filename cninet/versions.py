@@ -25,6 +25,7 @@ from cninet.store import (
     cell_text,
     column_order,
     iso_dates,
+    of_periods,
     open_table,
     pruned,
     read,
@@ -172,6 +173,11 @@ def version_repeats(
         paths = sorted(set(gone.get("source_path", [])) | set(came.get("source_path", [])))
         where = sql_in("source_path", paths)
         found = pruned(dataset, table, where, ds.field("source_path").isin(paths), key)
+    elif "period_end" in key:
+        # a derived dataset keyed by period: only the changed periods' rows can repeat
+        changed = [*gone.get("period_end", []), *came.get("period_end", [])]
+        where, rows_of = of_periods(changed)
+        found = pruned(dataset, table, where, rows_of, key)
     else:
         found = arrow_of(dataset, table, columns=key)
     rows = content(found.to_pandas(), key)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from extractors.figures.facts import resolution
@@ -39,7 +40,8 @@ class Pick:
         if self.row == SUM:
             return frame[~frame["is_total"]]
         labels = frame[self.label_column()].astype(str)
-        return frame[labels.map(lambda label: bool(re.search(self.row, label, re.IGNORECASE)))]
+        # counted, not searched: a pattern with groups (``fib(er|re)``) needs no extract
+        return frame[(labels.str.count(self.row, flags=re.IGNORECASE) > 0).to_numpy(bool)]
 
     def describe(self) -> str:
         where = {TOTAL: "Total", SUM: "sum of rows"}.get(self.row, self.row.strip("^$\\"))
@@ -177,23 +179,48 @@ RESTATED: tuple[Restated, ...] = (
 )
 
 
+def named(text: pd.DataFrame, indicator: str) -> np.ndarray:
+    """Which rows of ``indicators`` state ``indicator`` (an unnamed figure states none)."""
+    return (text["indicator_id"] == indicator).fillna(False).to_numpy(bool)
+
+
+def first_per_period(table: pd.DataFrame, column: str) -> pd.Series:
+    """period_end → ``column`` of the first row printed for that period."""
+    first = table.drop_duplicates("period_end")
+    return pd.Series(first[column].astype(float).to_numpy(), index=first["period_end"])
+
+
 def run_restated(check: Restated, frames: Mapping[str, pd.DataFrame]) -> list[Finding]:
     text = frames["indicators"]
     table = check.table.rows(frames[check.table.dataset])
-    findings: list[Finding] = []
-    for index, row in text[text["indicator_id"] == check.indicator].iterrows():
-        same_period = table[table["period_end"] == row["period_end"]]
-        if same_period.empty:
-            continue  # the table prints another period: nothing to compare
-        printed = float(same_period[check.table.column].iloc[0])
-        slack = resolution(str(row["raw"]), float(row["value"]), float(row["value_base"])) / 2
-        if abs(float(row["value_base"]) - printed) > slack * (1 + 1e-9):
-            message = (
-                f"text says {row['raw']} ({float(row['value_base']):,.6g}), but "
-                f"{check.table.describe()} = {printed:,.6g}"
+    stated = text[named(text, check.indicator)]
+    if stated.empty or table.empty:
+        return []
+    # the table prints another period: nothing to compare
+    printed = stated["period_end"].map(first_per_period(table, check.table.column))
+    stated, printed = stated[printed.notna()], printed[printed.notna()]
+    value_base = stated["value_base"].astype(float)
+    slack = pd.Series(
+        [
+            resolution(str(raw), float(value), float(base)) / 2
+            for raw, value, base in zip(
+                stated["raw"], stated["value"], stated["value_base"], strict=True
             )
-            findings.append(("indicators", int(str(index)), message))
-    return findings
+        ],
+        index=stated.index,
+        dtype=float,
+    )
+    off = (value_base - printed).abs() > slack * (1 + 1e-9)
+    return [
+        (
+            "indicators",
+            int(str(index)),
+            f"text says {raw} ({base:,.6g}), but {check.table.describe()} = {figure:,.6g}",
+        )
+        for index, raw, base, figure in zip(
+            stated.index[off], stated.loc[off, "raw"], value_base[off], printed[off], strict=True
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -209,21 +236,31 @@ class ShareOfUsers:
 
 def run_share_of_users(check: ShareOfUsers, frames: Mapping[str, pd.DataFrame]) -> list[Finding]:
     text = frames["indicators"]
-    totals = text[text["indicator_id"] == "internet_users"]
-    base = dict(zip(totals["period_end"], totals["value_base"], strict=True))
-    findings: list[Finding] = []
-    for index, row in frames["application_users"].iterrows():
-        internet_users = base.get(row["period_end"])
-        if internet_users is None:
-            continue
-        computed = float(row["users"]) / float(internet_users) * 100
-        if abs(computed - float(row["utilization_pct"])) > check.tolerance_pp:
-            message = (
-                f"utilisation {row['utilization_pct']}% printed, but {int(row['users']):,} ÷ "
-                f"{float(internet_users):,.0f} internet users = {computed:.2f}%"
-            )
-            findings.append(("application_users", int(str(index)), message))
-    return findings
+    totals = text[named(text, "internet_users")]
+    # the last figure stated for a period counts (as a dict built from them would)
+    base = totals.drop_duplicates("period_end", keep="last")
+    by_period = pd.Series(base["value_base"].astype(float).to_numpy(), index=base["period_end"])
+    apps = frames["application_users"]
+    internet_users = apps["period_end"].map(by_period)
+    apps, internet_users = apps[internet_users.notna()], internet_users[internet_users.notna()]
+    computed = apps["users"].astype(float) / internet_users * 100
+    off = (computed - apps["utilization_pct"].astype(float)).abs() > check.tolerance_pp
+    return [
+        (
+            "application_users",
+            int(str(index)),
+            f"utilisation {share}% printed, but {int(users):,} ÷ {total:,.0f} internet users "
+            f"= {value:.2f}%",
+        )
+        for index, share, users, total, value in zip(
+            apps.index[off],
+            apps.loc[off, "utilization_pct"],
+            apps.loc[off, "users"],
+            internet_users[off],
+            computed[off],
+            strict=True,
+        )
+    ]
 
 
 def figure(pick: Pick, frame: pd.DataFrame) -> float | None:
@@ -236,20 +273,20 @@ def figure(pick: Pick, frame: pd.DataFrame) -> float | None:
 def run_agreement(check: Agreement, frames: Mapping[str, pd.DataFrame]) -> list[Finding]:
     left_rows = check.left.rows(frames[check.left.dataset])
     expected = figure(check.right, frames[check.right.dataset])
-    findings: list[Finding] = []
-    for index, row in left_rows.iterrows():
-        printed = float(row[check.left.column])
-        if expected is None:
-            message = f"nothing to compare with: no {check.right.describe()}"
-        elif printed == expected:
-            continue
-        else:
-            message = (
-                f"{check.left.describe()} = {printed:,.0f} printed, but "
-                f"{check.right.describe()} = {expected:,.0f}"
-            )
-        findings.append((check.left.dataset, int(str(index)), message))
-    return findings
+    printed = left_rows[check.left.column].astype(float)
+    if expected is None:
+        message = f"nothing to compare with: no {check.right.describe()}"
+        return [(check.left.dataset, int(str(index)), message) for index in left_rows.index]
+    off = printed != expected
+    return [
+        (
+            check.left.dataset,
+            int(str(index)),
+            f"{check.left.describe()} = {value:,.0f} printed, but "
+            f"{check.right.describe()} = {expected:,.0f}",
+        )
+        for index, value in zip(left_rows.index[off], printed[off], strict=True)
+    ]
 
 
 CrossCheck = Agreement | Restated | ShareOfUsers

@@ -45,14 +45,30 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+# published stores already made in this test process, by the names and bytes of their sources
+_PUBLISHED: dict[tuple[tuple[str, str], ...], Path] = {}
+
+
 def published_template(factory: pytest.TempPathFactory, sources: list[Path]) -> Path:
-    """raw/ holding ``sources`` and cur/ with them published by `cninet run`, made once (the
-    caller holds the Prefect harness)."""
+    """raw/ holding ``sources`` and cur/ with them published by `cninet run` (the caller holds
+    the Prefect harness). The run is made once per test process for the same sources; each
+    caller gets its own copy, free to change."""
+    import hashlib
+
+    key = tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in sources)
+    if key not in _PUBLISHED:
+        _PUBLISHED[key] = publish_sources(factory, sources)
+    folder = factory.mktemp("published")
+    shutil.copytree(_PUBLISHED[key], folder, dirs_exist_ok=True)
+    return folder
+
+
+def publish_sources(factory: pytest.TempPathFactory, sources: list[Path]) -> Path:
     from typer.testing import CliRunner
 
     from flows.cli import app
 
-    folder = factory.mktemp("published")
+    folder = factory.mktemp("published-once")
     (folder / "raw").mkdir()
     for path in sources:
         shutil.copy(path, folder / "raw" / path.name)

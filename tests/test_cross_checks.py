@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from schemas.cross import (
@@ -151,3 +153,34 @@ def test_checks_compare_figures_of_one_source_only(check: Agreement, broken_firs
     frame = results[check.left.dataset].frame
     hit = frame[[check.flag in flags for flags in frame["quality_flags"]]]
     assert hit["source_path"].map(lambda p: str(p).endswith(".txt")).tolist() == [True]
+
+
+def test_a_run_validates_its_sources_together_with_each_sources_own_flags(tmp_path: Path) -> None:
+    """The run's sources validated at once (each dataset's schema once, cross checks within
+    each source): the edited text dump's IPv4 row is flagged, the intact PDF's is not, and
+    every row and flag is what each source validated alone gives."""
+    from cninet.process import PLAIN_STEPS, Steps, defer_validation, run_source, validate_run
+
+    edited = tmp_path / "cnnic-54-edited.txt"
+    edited.write_text(
+        REPORTS["txt"]
+        .read_text(encoding="utf-8")
+        .replace("IPv4\t1\t392,347,136", "IPv4\t1\t392,347,137"),
+        encoding="utf-8",
+    )
+    later = Steps(PLAIN_STEPS.load, PLAIN_STEPS.lines, PLAIN_STEPS.extract, defer_validation)
+    paths = [REPORTS["pdf"], edited]
+    waiting = [run_source(path, "run", later) for path in paths]
+    assert all(o.unvalidated and not o.validated for o in waiting)
+    together = validate_run(waiting, "run")
+    alone = [run_source(path, "run", PLAIN_STEPS) for path in paths]
+    for joint, own in zip(together, alone, strict=True):
+        assert not joint.unvalidated and list(joint.validated) == list(own.validated)
+        for dataset, validated_own in own.validated.items():
+            mine = joint.validated[dataset]
+            assert mine.flags == validated_own.flags, dataset
+            assert mine.frame.reset_index(drop=True).equals(validated_own.frame), dataset
+    pdf, text = (o.validated["basic_resources"].frame for o in together)
+    flags = dict(zip(text["category"], text["quality_flags"], strict=True))
+    assert flags["IPv4"] == ["erratum_ipv4_equals_regions"]
+    assert dict(zip(pdf["category"], pdf["quality_flags"], strict=True))["IPv4"] == []

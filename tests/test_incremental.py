@@ -21,7 +21,7 @@ from cninet.reconcile import reconcile, reconcile_store, validated_reconciliatio
 from cninet.series import build_series, publish_series, published_frames
 from cninet.store import Published, comparable, publish, read, read_if_published
 from cninet.versions import changes_since_previous
-from schemas import DATASETS
+from schemas.models import DATASETS
 from tests.conftest import REPORT_TXT
 from tests.editions import edition_text
 
@@ -135,3 +135,69 @@ def test_the_report_counts_only_the_runs_rows(tmp_path: Path) -> None:
     assert lines["series"].endswith("since version 0")
     assert (added > 0, removed, cells > 0) == (True, 0, True)
     assert added < len(read(curated, "series"))
+
+
+def old_store(curated: Path, path: Path, run_id: str) -> None:
+    """A store as cninet wrote it before the ``text_layer`` column existed (acae888): every
+    per-source table created without it."""
+    from deltalake import write_deltalake
+
+    from cninet.store import PARTITION_COLUMNS, TABLE_CONFIGURATION, table_path, to_arrow
+
+    outcome = run_source(path, run_id, PLAIN_STEPS)
+    for dataset, parts in sorted(publishable([outcome]).items()):
+        frame = pd.concat([part for _, part in parts], ignore_index=True)
+        data = to_arrow(dataset, frame)
+        write_deltalake(
+            str(table_path(curated, dataset)),
+            data.drop_columns(["text_layer"]),
+            partition_by=PARTITION_COLUMNS,
+            configuration=TABLE_CONFIGURATION,
+        )
+
+
+def test_a_store_from_before_text_layer_takes_a_new_edition(tmp_path: Path) -> None:
+    from deltalake import DeltaTable
+
+    curated = tmp_path / "cur"
+    old_store(curated, REPORT_TXT, "old")
+    assert "text_layer" not in DeltaTable(str(curated / "indicators")).schema().to_arrow().names
+    published = one_run(curated, source(tmp_path, 55), "new")
+    assert all(p.changed for p in published if p.dataset != "vocabulary")
+    for dataset in ("indicators", "application_users", "basic_resources"):
+        table = DeltaTable(str(curated / dataset))
+        assert "text_layer" in table.schema().to_arrow().names, dataset
+        rows = read(curated, dataset, all_formats=True)
+        # the 55th's rows were read from a text file; the 54th's were stored without the column
+        assert set(rows.loc[rows["edition"] == 55, "text_layer"]) == {"text"}, dataset
+        assert rows.loc[rows["edition"] == 54, "text_layer"].isna().all(), dataset
+        assert len(read(curated, dataset, version=0, all_formats=True)) > 0
+    # the old edition can be published again (a rerun of the 54th replaces its rows)
+    again = one_run(curated, REPORT_TXT, "rerun")
+    assert {p.dataset for p in again if p.changed} >= {"indicators", "application_users"}
+    users = read(curated, "series")
+    users = users[users["indicator_id"] == "internet_users"]
+    assert set(users["value_base"]) == {1_099_670_000, 1_107_880_000}  # 54th, 55th as printed
+
+
+def test_small_files_are_compacted_and_every_version_stays_readable(tmp_path: Path) -> None:
+    """The registry gets one small file per run; once it holds 8, they become one file in a
+    commit that changes no row, and every earlier version still reads as it was."""
+    from deltalake import DeltaTable
+
+    from cninet.registry import REGISTRY, Processed, processed, record
+
+    curated = tmp_path / "cur"
+    for run in range(9):
+        sha = f"{run:064x}"
+        record(curated, [Processed(sha, f"cnnic-{run}.txt", "cnnic_en", run + 1, "")], f"r{run}")
+    table = DeltaTable(str(curated / REGISTRY))
+    operations = [entry["operation"] for entry in table.history()]
+    assert "OPTIMIZE" in operations
+    assert len(table.file_uris()) < 8
+    assert len(processed(curated)) == 9
+    writes = sorted(int(e["version"]) for e in table.history() if e["operation"] == "WRITE")
+    for rows, version in enumerate(writes, 1):
+        assert (
+            DeltaTable(str(curated / REGISTRY), version=version).to_pyarrow_table().num_rows == rows
+        )
