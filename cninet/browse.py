@@ -1,10 +1,10 @@
 """A dataset's rows and versions for the command line (`cninet show`, `cninet versions`),
 read through deltalake's own query engine into plain Python values.
 
-Like cninet.catalog, this module imports neither pandas, pyarrow nor the schemas (pandera):
-they take longer to import than these commands may take (1 s). The few facts about the
-datasets it needs (names, natural keys, which are derived, the provenance columns) are
-restated below; tests/test_cli_output.py checks them against the schemas. ``load()`` reads
+Like cninet.catalog, this module imports neither pandas, pyarrow nor the pandera schemas:
+they take longer to import than these commands may take (1 s). The facts about the datasets
+it needs (names, natural keys, which are derived, the provenance columns) are the plain data
+of ``schemas`` itself. ``load()`` reads
 the same rows through pandas (cninet.store.read), with the same choice of one row per
 printed fact and the same order.
 """
@@ -22,44 +22,10 @@ from deltalake import DeltaTable, QueryBuilder
 
 from cninet.catalog import UnknownName, editions_of, table_at
 from cninet.faults import TableUnreadable, write_cause
+from schemas import DATASET_NAMES, DERIVED, FORMAT_PREFERENCE, NATURAL_KEYS, PROVENANCE_COLUMNS
 
-# schemas.DATASETS' names, in its order
-DATASET_NAMES = (
-    "basic_resources", "domains_by_tld", "cn_domains_by_level", "application_users",
-    "ipv4_by_region", "ipv4_by_org", "ipv6_by_region", "ipv6_by_org", "ipv4_share_by_province",
-    "domains_by_province", "users_by_province", "indicators", "news_articles", "reconciliation",
-    "series", "vocabulary",
-)  # fmt: skip
-# schemas.NATURAL_KEYS and schemas.DERIVED
-NATURAL_KEYS: dict[str, tuple[str, ...]] = {
-    "basic_resources": ("category",),
-    "domains_by_tld": ("category",),
-    "cn_domains_by_level": ("category",),
-    "application_users": ("application", "period_end"),
-    "ipv4_by_region": ("region",),
-    "ipv4_by_org": ("organization",),
-    "ipv6_by_region": ("region",),
-    "ipv6_by_org": ("organization",),
-    "ipv4_share_by_province": ("province",),
-    "domains_by_province": ("province",),
-    "users_by_province": ("province",),
-    "indicators": ("indicator_id", "period_end", "quote"),
-    "news_articles": ("article_id",),
-    "reconciliation": ("indicator_id", "period_end"),
-    "series": ("indicator_id", "member", "period_end"),
-    "vocabulary": ("indicator_id",),
-}
-DERIVED = frozenset({"reconciliation", "series", "vocabulary"})
-# schemas.provenance.Provenance's columns, in its order
-PROVENANCE_COLUMNS = (
-    "source_sha256", "source_path", "source_format", "text_layer", "edition", "period_end",
-    "page", "line", "caption", "raw", "extractor", "run_id", "is_total", "notes",
-    "quality_flags",
-)  # fmt: skip
 # provenance columns `show` prints without --all-columns
 SHOWN_PROVENANCE = frozenset({"edition", "period_end", "quality_flags", "source_format"})
-# cninet.store.FORMAT_PREFERENCE: the format whose row stands for a fact printed in both
-FORMAT_PREFERENCE = ("pdf", "txt")
 
 
 def check_dataset(dataset: str) -> None:

@@ -96,7 +96,7 @@ def describe(name: str, table: DeltaTable) -> str:
     stored = table.metadata().description
     if stored:
         return str(stored)
-    from schemas import DATASETS
+    from schemas.models import DATASETS
 
     model = DATASETS.get(name)
     return first_paragraph(model.__doc__ or "") if model is not None else ""

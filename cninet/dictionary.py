@@ -10,7 +10,7 @@ from typing import Any
 
 from cninet.settings import code_version
 from cninet.store import DATE_COLUMNS, column_order, row_key
-from schemas import DATASETS
+from schemas.models import DATASETS
 from schemas.provenance import LIST_COLUMNS
 
 CONSTRAINTS = {

@@ -57,7 +57,8 @@ from cninet.store import (
 from cninet.versions import run_changes, touched_periods
 from extractors.figures.facts import resolution
 from extractors.vocabulary import load_vocabulary
-from schemas import DATASETS, DERIVED
+from schemas import DERIVED
+from schemas.models import DATASETS
 
 SPEC_RESOURCE = "data/series.yaml"
 DRIFT_RESOURCE = "data/drift.csv"

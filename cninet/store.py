@@ -19,7 +19,8 @@ from deltalake.exceptions import CommitFailedError, TableNotFoundError
 
 from cninet.catalog import first_paragraph
 from cninet.faults import TableUnreadable, write_cause
-from schemas import DATASETS, DERIVED, NATURAL_KEYS
+from schemas import DERIVED, FORMAT_PREFERENCE, NATURAL_KEYS
+from schemas.models import DATASETS
 from schemas.provenance import LIST_COLUMNS, Provenance
 
 # Columns that change on every run and so are ignored when deciding whether content changed.
@@ -448,14 +449,6 @@ def publish_derived(
     return Published(
         dataset, DeltaTable(str(table_path(curated, dataset))).version(), len(frame), True
     )
-
-
-# One publication, one fact: a report edition read from its PDF and from its text dump is ONE
-# publication. The Delta tables keep both formats' rows (provenance: page and line); readers
-# get each printed fact once, from the first format of this list that printed it. The PDF
-# wins: it is the document as printed (its page locates the figure on paper), the text dump
-# is a derived copy that carries conversion slips.
-FORMAT_PREFERENCE = ("pdf", "txt")
 
 
 def publication_of(frame: pd.DataFrame) -> pd.Series:

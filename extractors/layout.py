@@ -22,7 +22,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.document import Document
-from extractors.ocr import OcrPage
+from extractors.ocr import PAGE_MARGIN, OcrPage, footnote_markers
 
 CELL_GAP_EM = 0.9  # a gap wider than this many font sizes separates two cells
 WORD_GAP_EM = 0.15  # a gap wider than this separates two words
@@ -30,7 +30,7 @@ SUPERSCRIPT_RATIO = 0.8  # characters this much smaller than their line are supe
 RAISED_RATIO = 0.95  # … and characters at least a little smaller, printed raised …
 RAISE_EM = 0.2  # … by this many font sizes above the line's baseline
 LINE_TOLERANCE_EM = 0.45  # characters whose centres are this close share a line
-MARGIN = 0.05  # top and bottom fraction of a page holding running headers and page numbers
+MARGIN = PAGE_MARGIN  # top and bottom fraction of a page holding running headers and page numbers
 PAGE_WINDOW = (-1, 2)  # pages read around a caption's page: tables break onto later pages
 SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 RULE_RE = re.compile(r"^[-=_—\s]*$")
@@ -233,12 +233,44 @@ def caption_pages(pages: Sequence[str], patterns: Sequence[re.Pattern[str]]) -> 
     return sorted(index for index in wanted if 0 <= index < len(pages))
 
 
+MARKER_REACH_EM = 2.0  # an OCR'd marker belongs to the word ending this near on its left
+
+
+def with_markers(words: Sequence[Char], markers: Sequence[Char]) -> list[Char]:
+    """OCR'd words with each footnote marker written raised (``^{2}``) after the word just
+    left of it on its line; a marker with no such word stays a small character of its own."""
+    out = list(words)
+    for marker in markers:
+        left = [
+            i
+            for i, w in enumerate(out)
+            if abs(w.centre - marker.centre) <= LINE_TOLERANCE_EM * w.size
+            and w.right <= marker.left + 1
+            and marker.left - w.right <= MARKER_REACH_EM * w.size
+        ]
+        if not left:
+            out.append(marker)
+            continue
+        i = max(left, key=lambda n: out[n].right)
+        word = out[i]
+        text = f"{word.text}^{{{marker.text}}}"
+        out[i] = Char(text, word.left, word.bottom, marker.right, word.top, word.size)
+    return out
+
+
 def ocr_page_lines(read: OcrPage, number: int) -> list[Line]:
     """Lines of a page read by OCR: each word is one box, grouped and split into cells like
-    a text layer's characters (the same margins dropped)."""
+    a text layer's characters (the same margins dropped), footnote markers read as numbers
+    written raised after their word (``with_markers``)."""
     height = read.height
     words = [Char(w.text, w.left, w.bottom, w.right, w.top, w.size) for w in read.words]
-    body = [c for c in words if MARGIN * height < c.centre < (1 - MARGIN) * height]
+    marks = [
+        Char(m.text, m.left, m.bottom, m.right, m.top, m.top - m.bottom)
+        for m in footnote_markers(read)
+    ]
+    body = [
+        c for c in with_markers(words, marks) if MARGIN * height < c.centre < (1 - MARGIN) * height
+    ]
     return [pdf_line(line, number) for line in group_lines(body)]
 
 

@@ -235,10 +235,15 @@ def execute(
     nothing is published, exit 130/143. A watchdog ends the run's helper processes (the
     per-run API server, reader children) if this process is killed outright."""
     fresh_limits()
+    try:
+        keep = prefect_env.keep_runs()
+    except prefect_env.KeepRunsSettingError as exc:
+        raise fail(str(exc), 2) from None
     started = time.perf_counter()
     prefect_env.FLOW_ENTERED.clear()
     api: prefect_env.Api | None = None
     reading = 0.0
+    pruned: str | None = None
     with (
         orphan_watchdog(),
         stop_handlers(),
@@ -256,8 +261,9 @@ def execute(
             with run_lock(settings.curated):
                 api = prefect_env.choose_api()
                 bar.update(hook.task, description=f"starting Prefect ({api.mode})")
-                import flows.pipeline  # noqa: F401  (prefect loads while a per-run API boots)
+                import flows.pipeline  # (prefect loads while a per-run API boots)
 
+                flows.pipeline.WORK.clear()
                 if ahead is not None and prefect_env.booting(api):
                     bar.update(hook.task, description="reading while Prefect starts")
                     begun = time.perf_counter()
@@ -266,6 +272,7 @@ def execute(
                 prefect_env.ready(api)
                 with prefect_env.using(api):
                     result = call()
+                    pruned = prune_old_runs(keep)
         except prefect_env.ApiUnavailable as exc:
             raise fail(str(exc), 2) from None
         except CuratedUnavailable as exc:
@@ -305,7 +312,10 @@ def execute(
         plain(f"{len(result.flags)} source errata flagged; quality report: {result.report_path}")
     )
     assert api is not None
-    out.print(Text(timing_line(elapsed, started, reading, api), style="dim"))
+    if pruned:
+        out.print(Text(pruned, style="dim"))
+    work = dict(sys.modules["flows.pipeline"].WORK)
+    out.print(Text(timing_line(elapsed, started, reading, api, work), style="dim"))
     problems += list(result.structural) + list(result.write_failures)
     for line in problems:
         say_error(line)
@@ -313,14 +323,41 @@ def execute(
         raise typer.Exit(1)
 
 
-def timing_line(elapsed: float, started: float, reading: float, api: prefect_env.Api) -> str:
-    """``wall 9.1 s, of which Prefect start-up 2.3 s (per-run server …)``: the start-up is the
-    time until the first flow began, less the reading done meanwhile."""
+def prune_old_runs(keep: int) -> str | None:
+    """Delete Prefect's finished flow runs beyond the newest ``keep``; a line saying what
+    was deleted (None when nothing was), or why pruning failed (the run's result stands)."""
+    from flows.prefect_state import prune
+
+    try:
+        done = prune(keep)
+    except Exception as exc:
+        return f"Prefect's old flow runs not pruned: {type(exc).__name__}: {one_line(exc)}"
+    if not done.runs:
+        return None
+    return (
+        f"Prefect: {done.runs} old flow run(s) deleted with {done.subflow_runs} sub-flow run(s) "
+        f"and {done.artifacts} artifact(s), keeping the newest {keep} "
+        f"({prefect_env.KEEP_RUNS_ENV})"
+    )
+
+
+WORK_STEPS = ("read", "validate", "publish", "report")
+
+
+def timing_line(
+    elapsed: float, started: float, reading: float, api: prefect_env.Api, work: dict[str, float]
+) -> str:
+    """``wall 9.1 s, of which own work 3.0 s (read 1.0 s, …) and Prefect start-up 2.3 s
+    (per-run server …)``: the own work is the time spent in the run's steps (flows.pipeline
+    WORK); the start-up is the time until the first flow began, less the reading done
+    meanwhile."""
     entered = prefect_env.FLOW_ENTERED
     startup = f"{entered[0] - started - reading:.1f} s" if entered else "n/a"
     where = api.mode if api.mode == "per-run server" else f"{api.mode} {api.url}"
     overlap = f"; {reading:.1f} s of reading done while it started" if reading else ""
-    return f"wall {elapsed:.1f} s, of which Prefect start-up {startup} ({where}{overlap})"
+    steps = ", ".join(f"{step} {work.get(step, 0.0):.2f} s" for step in WORK_STEPS)
+    own = f"own work {sum(work.values()):.2f} s ({steps})"
+    return f"wall {elapsed:.1f} s, of which {own} and Prefect start-up {startup} ({where}{overlap})"
 
 
 def run_files(targets: list[Path]) -> list[Path]:
@@ -509,6 +546,44 @@ def server_status() -> None:
     out.print(plain(f"running: {kept.url} (pid {kept.pid})"))
 
 
+@server_app.command("prune")
+@one_line_errors
+def server_prune(
+    keep: Annotated[
+        int | None,
+        typer.Option(min=1, help="Finished flow runs to keep (default CNINET_PREFECT_KEEP_RUNS)."),
+    ] = None,
+) -> None:
+    """Delete Prefect's finished flow runs beyond the newest --keep (by end time), with their
+    sub-flow runs, task runs, logs and artifacts, on the API a run would use (a run does this
+    after it ends, keeping CNINET_PREFECT_KEEP_RUNS, default 100)."""
+    from flows.prefect_state import prune
+
+    try:
+        chosen = keep or prefect_env.keep_runs()
+    except prefect_env.KeepRunsSettingError as exc:
+        raise fail(str(exc), 2) from None
+    try:
+        api = prefect_env.choose_api()
+    except prefect_env.ApiUnavailable as exc:
+        raise fail(str(exc), 2) from None
+    try:
+        prefect_env.ready(api)
+        with prefect_env.using(api):
+            done = prune(chosen)
+    except prefect_env.ApiUnavailable as exc:
+        raise fail(str(exc), 2) from None
+    finally:
+        prefect_env.release(api)
+    where = api.mode if api.mode == "per-run server" else f"{api.mode} {api.url}"
+    out.print(
+        plain(
+            f"deleted {done.runs} finished flow run(s), {done.subflow_runs} sub-flow run(s) and "
+            f"{done.artifacts} artifact(s); the newest {chosen} kept ({where})"
+        )
+    )
+
+
 @app.command()
 @one_line_errors
 def rerun(
@@ -588,10 +663,10 @@ def export(
     cells that a spreadsheet would run as a formula are neutralised; Parquet keeps the raw
     text. --version N exports each dataset that has a version N and names the others. A
     damaged table is named and skipped; the others are written (exit 1)."""
-    from cninet.browse import DATASET_NAMES as DATASETS
     from cninet.export import FORMATS as FILE_FORMATS
     from cninet.export import ExportIncomplete
     from cninet.export import export as write
+    from schemas import DATASET_NAMES as DATASETS
 
     settings: Context = ctx.obj
     if fmt not in FILE_FORMATS:
@@ -626,7 +701,7 @@ def export(
 def published_names(curated: Path) -> list[str]:
     """Datasets with a table under ``curated`` (a damaged table counts: export names it)."""
     from cninet.store import open_table
-    from schemas import DATASETS
+    from schemas.models import DATASETS
 
     names = []
     for name in DATASETS:

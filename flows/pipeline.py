@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 from uuid import UUID
 
 import pandas as pd
@@ -65,9 +68,45 @@ from flows import prefect_env
 from schemas.validate import Validated
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 if TYPE_CHECKING:  # prefect_dask (and Dask) load only when a backfill runs
     from prefect_dask import DaskTaskRunner
+
+
+# --- the run's own work, timed: the CLI prints it beside the wall -----------------------------
+
+# Seconds spent in the run's own steps, by kind: "read" (load, line stream, sections),
+# "validate", "publish" (tables, reconciliation, series, sources registry), "report".
+# Process-local; the CLI empties it before each run.
+WORK: dict[str, float] = {}
+WORK_LOCK = threading.Lock()  # a backfill's worker threads add to it too
+
+
+@contextmanager
+def timed(step: str) -> Iterator[None]:
+    begun = time.perf_counter()
+    try:
+        yield
+    finally:
+        spent = time.perf_counter() - begun
+        with WORK_LOCK:
+            WORK[step] = WORK.get(step, 0.0) + spent
+
+
+def timing(step: str, call: Callable[P, T]) -> Callable[P, T]:
+    @functools.wraps(call)
+    def timed_call(*args: P.args, **kwargs: P.kwargs) -> T:
+        with timed(step):
+            return call(*args, **kwargs)
+
+    return timed_call
+
+
+read_source_file = timing("read", load_source)
+read_lines = timing("read", source_lines)
+read_section = timing("read", run_section)
+read_texts = timing("read", run_sources_batched)  # validation of the batch included
 
 
 # --- reading ahead: the pure work of a run done while its Prefect API starts ----------------
@@ -93,35 +132,35 @@ AHEAD = ReadAhead()
 
 def ahead_load(path: Path, name: str) -> Document | SourceOutcome:
     found = AHEAD.docs.pop(str(path), None)
-    return found if found is not None else load_source(path, name)
+    return found if found is not None else read_source_file(path, name)
 
 
 def ahead_lines(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
     found = AHEAD.lines.pop((doc.sha256, tuple(s.id for s in specs)), None)
-    return found if found is not None else source_lines(doc, specs)
+    return found if found is not None else read_lines(doc, specs)
 
 
 def ahead_section(
     doc: Document, edition: Edition, spec: Section, lines: Sequence[Line]
 ) -> SectionResult:
     found = AHEAD.sections.pop((doc.sha256, spec.id), None)
-    return found if found is not None else run_section(doc, edition, spec, lines)
+    return found if found is not None else read_section(doc, edition, spec, lines)
 
 
 def remember_load(path: Path, name: str) -> Document | SourceOutcome:
-    AHEAD.docs[str(path)] = loaded = load_source(path, name)
+    AHEAD.docs[str(path)] = loaded = read_source_file(path, name)
     return loaded
 
 
 def remember_lines(doc: Document, specs: Sequence[Section]) -> list[Line] | str:
-    AHEAD.lines[(doc.sha256, tuple(s.id for s in specs))] = lines = source_lines(doc, specs)
+    AHEAD.lines[(doc.sha256, tuple(s.id for s in specs))] = lines = read_lines(doc, specs)
     return lines
 
 
 def remember_section(
     doc: Document, edition: Edition, spec: Section, lines: Sequence[Line]
 ) -> SectionResult:
-    AHEAD.sections[(doc.sha256, spec.id)] = result = run_section(doc, edition, spec, lines)
+    AHEAD.sections[(doc.sha256, spec.id)] = result = read_section(doc, edition, spec, lines)
     return result
 
 
@@ -187,7 +226,8 @@ def extract_task(
 @task(cache_policy=NO_CACHE, task_run_name="validate")
 def validate_task(outcomes: Sequence[SourceOutcome], run_id: str) -> list[SourceOutcome]:
     """Every source of the run validated at once: each dataset's schema once (validate_run)."""
-    return validate_run(outcomes, run_id)
+    with timed("validate"):
+        return validate_run(outcomes, run_id)
 
 
 def quoted(value: T) -> T:
@@ -234,7 +274,8 @@ def publish_task(
     expected outcome, returned rather than raised: the run goes on with the other tables).
     A commit that lost to a concurrent writer raises, and is tried again after a pause."""
     try:
-        published = publish(curated, dataset, frame, metadata)
+        with timed("publish"):
+            published = publish(curated, dataset, frame, metadata)
     except CommitFailedError:
         raise
     except Exception as exc:
@@ -343,7 +384,8 @@ def reconcile_task(
     publish it if it changed. Returns the publish result (or the cause it failed) and one
     line per conflict."""
     try:
-        return reconcile_published(curated, run_id, published)
+        with timed("publish"):
+            return reconcile_published(curated, run_id, published)
     except Exception as exc:
         return write_cause(exc), ()
 
@@ -361,7 +403,8 @@ def series_task(
     """Bring ``series`` and ``vocabulary`` up to date for what the run's commits touched; the
     edition checks' lines of the run's editions (or the cause, when it could not be written)."""
     try:
-        return publish_series(curated, run_id, editions, published)
+        with timed("publish"):
+            return publish_series(curated, run_id, editions, published)
     except Exception as exc:
         return write_cause(exc), []
 
@@ -392,7 +435,7 @@ def extract_texts_task(
 ) -> list[SourceOutcome]:
     """Many small text sources in one task: the plain steps for each, no sub-flow, each
     dataset validated once for all of them."""
-    return run_sources_batched(paths, run_id, sections, only_edition, names)
+    return read_texts(paths, run_id, sections, only_edition, names)
 
 
 def sources_run_name() -> str:
@@ -468,7 +511,8 @@ def finish_run(curated: Path, run_id: str, outcomes: Sequence[SourceOutcome]) ->
     conflicts: tuple[str, ...] = ()
     checks: list[str] = []
     try:
-        outcomes = prove_whole(curated, outcomes)
+        with timed("validate"):
+            outcomes = prove_whole(curated, outcomes)
         progress.current().add(len(publishable(outcomes)))
         publish_all(curated, run_id, outcomes, published, failed)
         reconciled, conflicts = reconcile_task(curated, run_id, tuple(published))
@@ -491,7 +535,8 @@ def finish_run(curated: Path, run_id: str, outcomes: Sequence[SourceOutcome]) ->
     outcomes, why = failed_sources(outcomes, failed, known)
     failures = [failure_line(dataset, cause, len(published)) for dataset, cause in failed.items()]
     try:
-        record(curated, processed_sources(outcomes, why), run_id)
+        with timed("publish"):
+            record(curated, processed_sources(outcomes, why), run_id)
     except Exception as exc:
         failures.append(f"sources registry (_sources): not written ({write_cause(exc)})")
     done = tuple(published)
@@ -499,16 +544,20 @@ def finish_run(curated: Path, run_id: str, outcomes: Sequence[SourceOutcome]) ->
         run_id, tuple(outcomes), done, None, None, conflicts, tuple(failures), tuple(checks)
     )
     try:
-        changes = changes_since_previous(curated, done)
+        with timed("report"):
+            changes = changes_since_previous(curated, done)
     except Exception as exc:
         changes = {item.dataset: f"not compared ({write_cause(exc)})" for item in done}
     try:
-        report = write_report(curated, result, changes)
+        with timed("report"):
+            report = write_report(curated, result, changes)
     except Exception as exc:
         failures.append(f"quality report: not written ({write_cause(exc)})")
         report = None
+    with timed("report"):
+        markdown = render_report(result)
     create_markdown_artifact(
-        markdown=render_report(result),
+        markdown=markdown,
         key="cninet-quality-report",
         description=f"cninet quality report, run {run_id}",
     )
@@ -518,7 +567,7 @@ def finish_run(curated: Path, run_id: str, outcomes: Sequence[SourceOutcome]) ->
 @task(cache_policy=NO_CACHE, task_run_name="extract-{path.name}")
 def extract_source_task(path: Path, run_id: str, name: str | None = None) -> SourceOutcome:
     """One whole source in one task (for parallel backfills): the plain steps, no subflow."""
-    return run_source(path, run_id, AHEAD_STEPS, name=name)
+    return run_source(path, run_id, AHEAD_STEPS, name=name)  # timed by its steps
 
 
 def backfill_run_name() -> str:
@@ -634,9 +683,29 @@ def process_new(raw: str, curated: str) -> RunResult:
     been processed into ``curated``; a renamed copy is not new. Nothing new → nothing written.
     (Plain string parameters: a deployment stores them as JSON.)"""
     new = new_sources(discover_sources(Path(raw)), processed(Path(curated)))
-    if not new:
-        return RunResult(current_run_id(), (), ())
-    return process_sources(new, Path(curated), raw=Path(raw))
+    result = (
+        process_sources(new, Path(curated), raw=Path(raw))
+        if new
+        else RunResult(current_run_id(), (), ())
+    )
+    prune_old_runs()  # a scan every few minutes would otherwise fill Prefect's database
+    return result
+
+
+def prune_old_runs() -> None:
+    """Delete finished flow runs beyond the newest CNINET_PREFECT_KEEP_RUNS (a failure to do
+    so is logged: the scan's result stands)."""
+    from flows.prefect_state import prune
+
+    logger = get_run_logger()
+    try:
+        keep = prefect_env.keep_runs()
+        done = prune(keep)
+    except Exception as exc:
+        logger.warning("old flow runs not pruned: %s", write_cause(exc))
+        return
+    if done.runs:
+        logger.info("deleted %d old flow run(s), keeping the newest %d", done.runs, keep)
 
 
 @flow(name="process-raw", log_prints=False)

@@ -14,6 +14,7 @@ Three modes, chosen in this order (``choose_api``):
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -23,7 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,8 +49,12 @@ QUIET_DEFAULTS = {
 SCHEDULER_DEFAULTS = {
     "PREFECT_SERVER_SERVICES_SCHEDULER_MAX_RUNS": "5",
     "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_RUNS": "1",
-    "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_SCHEDULED_TIME": "60",
+    "PREFECT_SERVER_SERVICES_SCHEDULER_MIN_SCHEDULED_TIME": "PT1M",  # a timedelta: ISO 8601
 }
+# Finished top-level flow runs kept in Prefect's database; older ones are deleted after each
+# run (flows.prefect_state). Each run of raw/ adds about 1.4 MB otherwise.
+KEEP_RUNS_ENV = "CNINET_PREFECT_KEEP_RUNS"
+KEEP_RUNS_DEFAULT = 100
 START_TIMEOUT_S = 180.0
 HEALTH_TIMEOUT_S = 3.0
 STATE_FILE = "cninet-server.json"
@@ -58,6 +63,26 @@ STATE_FILE = "cninet-server.json"
 def configure() -> None:
     for key, value in QUIET_DEFAULTS.items():
         os.environ.setdefault(key, value)
+
+
+class KeepRunsSettingError(ValueError):
+    """CNINET_PREFECT_KEEP_RUNS is not a whole number of at least 1."""
+
+
+def keep_runs() -> int:
+    """How many finished flow runs Prefect keeps (``CNINET_PREFECT_KEEP_RUNS``, default 100)."""
+    text = os.environ.get(KEEP_RUNS_ENV, "").strip()
+    if not text:
+        return KEEP_RUNS_DEFAULT
+    try:
+        keep = int(text)
+    except ValueError:
+        keep = 0
+    if keep < 1:
+        raise KeepRunsSettingError(
+            f"{KEEP_RUNS_ENV}={text!r}: expected a whole number of flow runs, at least 1"
+        )
+    return keep
 
 
 class ApiUnavailable(Exception):
@@ -214,6 +239,27 @@ def stop_kept_server() -> KeptServer | None:
 # --- the API of one run ----------------------------------------------------------------------
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal the kernel sends when the parent dies
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """What a child runs between fork and exec to get SIGTERM when the process that started
+    it ends, however it ends (even SIGKILL of its whole group, watchdog included). Resolved
+    before the fork; None where prctl(2) does not exist (not Linux)."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def in_child() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent died before the call: nobody will signal
+            os._exit(1)
+
+    return in_child
+
+
 def start_run_server() -> Api:
     """Prefect's API app (as its ephemeral mode runs it) on a free loopback port, in its own
     process group (a Ctrl-C on the terminal reaches the run, which stops it in order)."""
@@ -234,6 +280,7 @@ def start_run_server() -> Api:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=die_with_parent(),  # started from the CLI's main thread
     )
     return Api("per-run server", f"http://127.0.0.1:{port}/api", process, time.perf_counter())
 

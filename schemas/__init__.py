@@ -1,48 +1,18 @@
-"""pandera schemas per curated dataset, and report-level cross-table checks."""
+"""Facts about the curated datasets that every layer reads: their names, the natural key of
+each, which are derived, the provenance columns every source dataset carries, and which format
+of a report stands for a fact printed in both. Plain data, no imports: the quick commands
+(cninet.browse, cninet.catalog) read them without loading pandas or pandera. The pandera
+schemas are in ``schemas.models`` (checked against these facts when it loads)."""
 
 from __future__ import annotations
 
-import pandera.pandas as pa
-
-from schemas.chapter_tables import (
-    ApplicationUsers,
-    BasicResources,
-    CnDomainsByLevel,
-    DomainsByProvince,
-    DomainsByTld,
-    UsersByProvince,
-)
-from schemas.indicators import Indicators
-from schemas.ip_addresses import (
-    Ipv4ByOrg,
-    Ipv4ByRegion,
-    Ipv4ShareByProvince,
-    Ipv6ByOrg,
-    Ipv6ByRegion,
-)
-from schemas.news import NewsArticles
-from schemas.reconciliation import Reconciliation
-from schemas.series import Series, Vocabulary
-
-# Closed set: dataset name → schema (habit 3: an explicit dict).
-DATASETS: dict[str, type[pa.DataFrameModel]] = {
-    "basic_resources": BasicResources,
-    "domains_by_tld": DomainsByTld,
-    "cn_domains_by_level": CnDomainsByLevel,
-    "application_users": ApplicationUsers,
-    "ipv4_by_region": Ipv4ByRegion,
-    "ipv4_by_org": Ipv4ByOrg,
-    "ipv6_by_region": Ipv6ByRegion,
-    "ipv6_by_org": Ipv6ByOrg,
-    "ipv4_share_by_province": Ipv4ShareByProvince,
-    "domains_by_province": DomainsByProvince,
-    "users_by_province": UsersByProvince,
-    "indicators": Indicators,
-    "news_articles": NewsArticles,
-    "reconciliation": Reconciliation,
-    "series": Series,
-    "vocabulary": Vocabulary,
-}
+# Every curated dataset, in the order the CLI lists them.
+DATASET_NAMES = (
+    "basic_resources", "domains_by_tld", "cn_domains_by_level", "application_users",
+    "ipv4_by_region", "ipv4_by_org", "ipv6_by_region", "ipv6_by_org", "ipv4_share_by_province",
+    "domains_by_province", "users_by_province", "indicators", "news_articles", "reconciliation",
+    "series", "vocabulary",
+)  # fmt: skip
 
 # Columns that identify a row within one source (natural key besides source_sha256).
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
@@ -66,3 +36,17 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
 
 # Datasets computed from other curated datasets (not from one source): rewritten whole.
 DERIVED = frozenset({"reconciliation", "series", "vocabulary"})
+
+# The provenance columns of every source dataset, in schemas.provenance.Provenance's order.
+PROVENANCE_COLUMNS = (
+    "source_sha256", "source_path", "source_format", "text_layer", "edition", "period_end",
+    "page", "line", "caption", "raw", "extractor", "run_id", "is_total", "notes",
+    "quality_flags",
+)  # fmt: skip
+
+# One publication, one fact: a report edition read from its PDF and from its text dump is ONE
+# publication. The Delta tables keep both formats' rows (provenance: page and line); readers
+# get each printed fact once, from the first format of this list that printed it. The PDF
+# wins: it is the document as printed (its page locates the figure on paper), the text dump
+# is a derived copy that carries conversion slips.
+FORMAT_PREFERENCE = ("pdf", "txt")

@@ -9,8 +9,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from schemas import DATASETS
 from schemas.checks import ERRATUM_PREFIX, explain
+from schemas.models import DATASETS
 
 
 @dataclass(frozen=True)

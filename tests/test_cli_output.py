@@ -75,18 +75,17 @@ def golden_rows(dataset: str) -> tuple[list[str], list[tuple[str, ...]]]:
 # --- the light path reads what load() reads ----------------------------------------------------
 
 
-def test_the_light_module_restates_the_schemas() -> None:
-    """cninet.browse restates what it needs of the schemas (importing them costs a second)."""
-    import cninet.browse as browse
-    from cninet.store import FORMAT_PREFERENCE
-    from schemas import DATASETS, DERIVED, NATURAL_KEYS
-    from schemas.provenance import Provenance
-
-    assert tuple(DATASETS) == browse.DATASET_NAMES
-    assert browse.NATURAL_KEYS == NATURAL_KEYS
-    assert browse.DERIVED == DERIVED
-    assert tuple(Provenance.to_schema().columns) == browse.PROVENANCE_COLUMNS
-    assert browse.FORMAT_PREFERENCE == FORMAT_PREFERENCE
+def test_the_light_path_imports_no_pandas_nor_pandera() -> None:
+    """`show` and `versions` read through cninet.browse: importing it (and the dataset facts
+    in schemas) must not load pandas, pyarrow's pandas layer or pandera (a second each)."""
+    code = (
+        "import sys, cninet.browse, cninet.catalog;"
+        "print(sorted(m for m in ('pandas', 'pandera', 'prefect', 'schemas.models')"
+        " if m in sys.modules))"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "[]"
 
 
 @pytest.mark.parametrize("dataset", CNNIC_DATASETS)

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from deltalake import DeltaTable
 
@@ -55,9 +56,26 @@ def kill_once_publishing(run: subprocess.Popen[bytes], curated: Path) -> dict[st
         assert run.poll() is None, run.communicate()[1].decode()[-2000:]
         assert time.monotonic() < deadline, "the run never began publishing"
         time.sleep(0.005)
-    os.killpg(run.pid, signal.SIGKILL)
+    os.killpg(run.pid, signal.SIGKILL)  # the run and its watchdog: the whole group
     run.wait(timeout=60)
     return versions(curated)
+
+
+def servers_left(home: Path, within_s: float) -> list[int]:
+    """Pids of Prefect API servers started with PREFECT_HOME=``home`` still running after
+    ``within_s`` seconds (a per-run server lives in its own session, outside the group)."""
+    deadline = time.monotonic() + within_s
+    while True:
+        left = []
+        for proc in psutil.process_iter():
+            try:
+                if "uvicorn" in proc.cmdline() and proc.environ().get("PREFECT_HOME") == str(home):
+                    left.append(proc.pid)
+            except psutil.Error:
+                continue
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.2)
 
 
 def test_a_kill_while_publishing_the_next_edition_keeps_the_first_and_the_scan_completes_it(
@@ -72,6 +90,7 @@ def test_a_kill_while_publishing_the_next_edition_keeps_the_first_and_the_scan_c
     assert run.returncode == -signal.SIGKILL
     assert at_kill[sorted(CNNIC_DATASETS)[0]] == 1
     assert min(at_kill.values()) == 0, "killed after publishing had ended"
+    assert servers_left(workdir / "prefect", 15) == []  # the per-run API died with its run
 
     # the first edition: every table readable at a complete version, the 54th's figures intact
     for dataset in CNNIC_DATASETS:

@@ -15,7 +15,7 @@ from cninet import store
 from cninet.store import read
 from flows.cli import app
 from flows.pipeline import process_raw, process_source, process_sources
-from schemas import DATASETS
+from schemas.models import DATASETS
 from tests.conftest import CNNIC_DATASETS, CSRC_PDF, GOLDEN, RAW, REPORTS
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")

@@ -21,7 +21,7 @@ from cninet.reconcile import reconcile, reconcile_store, validated_reconciliatio
 from cninet.series import build_series, publish_series, published_frames
 from cninet.store import Published, comparable, publish, read, read_if_published
 from cninet.versions import changes_since_previous
-from schemas import DATASETS
+from schemas.models import DATASETS
 from tests.conftest import REPORT_TXT
 from tests.editions import edition_text
 

@@ -51,7 +51,10 @@ def test_every_table_row_is_exact_or_flagged(dpi: int, readings: dict[int, Sourc
     result = score(outcome.validated, TABLES)
     assert result.wrong == []
     assert result.rows == 178  # the printed rows of the twelve tables
-    assert result.exact >= 60, result  # the rest flagged or withheld with their table
+    # the rest flagged or withheld with their table; 169 (300 dpi) and 121 (150 dpi) of 178
+    # exact when measured
+    # (the second look at doubtful words, footnote markers read as digits)
+    assert result.exact >= (165 if dpi == 300 else 115), result
 
 
 def test_ocr_rows_say_so_and_doubts_carry_the_printed_text(

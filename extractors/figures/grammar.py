@@ -171,13 +171,15 @@ def _han(data: dict[str, Any], path: str) -> dict[str, Any]:
             "LEAD": rf"(?:(?:{alternation(list(data.get('qualifiers', {})))})\s*)?"
             r"(?<![A-Za-z0-9./_第])(?<!\d,)\d(?:[\d.,]*\d)?",
             "NUMERAL_LEAD": rf"(?:(?:{alternation(list(data.get('qualifiers', {})))})\s*)?"
-            + "(?<!["
+            + "(?:(?<!["
             + re.escape(str(data.get("numeral_chars", "")))
             + r"\d])["
             + re.escape(str(data.get("numeral_chars", "")))
             + "]{2,}(?="
             + alternation([str(m) for m in data.get("multipliers", {})])
-            + ")",
+            + ")|百分之["
+            + re.escape(str(data.get("numeral_chars", "")))
+            + "]+)",
             **{str(k): str(v) for k, v in _mapping(data, "fragments", path).items()},
         },
         "extra": {

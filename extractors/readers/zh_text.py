@@ -22,7 +22,8 @@ from extractors.vocabulary import base_units
 def zh_report_facts(doc: Document, edition: Edition, kind_name: str = "cnnic_zh") -> list[Fact]:
     """Every figure the kind's rules name in the text, one Fact per mention, reading order."""
     kind = source_kind(kind_name)
-    prose = prose_of(content_lines(doc), doc.format == "pdf")
+    # a text dump or excerpt copied from the PDF keeps its margin wraps: joined as in a PDF
+    prose = prose_of(content_lines(doc), wrapped=True)
     dating = Dating(default=edition.period_end if edition.period_end != date.min else None)
     mentions = read_prose(prose, sentences(prose), kind, dating, base_units())
     return [with_edition(m.fact, edition) for m in mentions if m.fact.indicator_id is not None]
