@@ -30,9 +30,9 @@ from extractors.spec import TextSpec
 CORPUS = Path(__file__).resolve().parent / "corpus"
 MANIFEST = list(csv.DictReader((CORPUS / "manifest.csv").open(encoding="utf-8")))
 # found golden rows per corpus kind at least (coverage may only go up), and the least share of
-# extracted indicator rows that are right, over all texts (measured when set: 428/453 found,
-# 1 of 429 extracted rows wrong)
-FLOOR: dict[str, int] = {"news_en": 134, "news_zh": 211, "excerpt_en": 36, "excerpt_zh": 47}
+# extracted indicator rows that are right, over all texts (measured when set: 430/453 found,
+# 1 of 431 extracted rows wrong)
+FLOOR: dict[str, int] = {"news_en": 136, "news_zh": 211, "excerpt_en": 36, "excerpt_zh": 47}
 MIN_PRECISION = 0.97
 
 
